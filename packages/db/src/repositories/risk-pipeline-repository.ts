@@ -1,0 +1,569 @@
+import type { PlatformSql, TenantSql } from "../sql-unit-of-work";
+
+/**
+ * The live risk pipeline's hot queries, in plain SQL over `TenantSql` (ingest and evaluation move
+ * tens of thousands of rows a second): writing platform updates into the engine's input log,
+ * reading a partition's inputs in order, and checkpointing engine states, equity bars and cursors.
+ *
+ * Ordering: every writer of `risk_inputs` holds `pg_advisory_xact_lock(hashtext('risk:' || tenant),
+ * partition)` for the partitions it writes, taken in ascending order, until it commits. So within a
+ * partition `input_id` order is commit order, and a reader of `input_id > cursor` never skips a row.
+ */
+
+/** Locks the partitions (ascending) for the rest of the transaction. */
+export async function lockPartitions(sql: TenantSql, partitions: readonly number[]): Promise<void> {
+  const sorted = [...new Set(partitions)].sort((a, b) => a - b);
+  if (sorted.length === 0) return;
+  await sql.query(
+    `SELECT pg_advisory_xact_lock(hashtext('risk:' || $1), s.p)
+     FROM (SELECT p FROM unnest($2::int[]) AS u(p) ORDER BY p) AS s`,
+    [sql.tenantId, sorted],
+  );
+}
+
+/** Wakes the evaluators of these partitions when the transaction commits. */
+export async function notifyPartitions(sql: TenantSql, partitions: readonly number[]): Promise<void> {
+  const unique = [...new Set(partitions)];
+  if (unique.length === 0) return;
+  await sql.query(`SELECT pg_notify('propdesk_risk', $1 || ':' || p) FROM unnest($2::int[]) AS u(p)`, [
+    sql.tenantId,
+    unique,
+  ]);
+}
+
+/** The highest platform seq already stored per trading account (accounts with none are absent). */
+export async function maxSeqs(sql: TenantSql, accountIds: readonly string[]): Promise<Map<string, number>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await sql.query<{ a: string; s: string }>(
+    `SELECT a.id::text AS a, m.s::text AS s
+     FROM unnest($2::uuid[]) AS a(id)
+     CROSS JOIN LATERAL (SELECT max(seq) AS s FROM risk_inputs r
+       WHERE r.tenant_id = $1 AND r.trading_account_id = a.id) AS m
+     WHERE m.s IS NOT NULL`,
+    [sql.tenantId, accountIds],
+  );
+  return new Map(rows.map((r) => [r.a, Number(r.s)]));
+}
+
+export interface PlatformInputRow {
+  partition: number;
+  challengeId: string;
+  tradingAccountId: string;
+  phaseIndex: number;
+  kind: "account" | "trade_opened" | "trade_closed" | "balance_adjustment";
+  seq: number;
+  tMs: number;
+  /** Minor units (safe integers). */
+  balance: number | null;
+  equity: number | null;
+  openPositions: number | null;
+  amount: number | null;
+  tradeId: string | null;
+  symbol: string | null;
+  side: string | null;
+  lots: string | null;
+  price: string | null;
+  stopLoss: string | null;
+  details: string | null;
+  stale: boolean;
+  /** When PropDesk received it (epoch ms). */
+  receivedAtMs: number;
+}
+
+/**
+ * PostgreSQL array literals built by joining, for columns whose values need no quoting (numbers,
+ * uuids, fixed words): tens of thousands of elements a second, without per-element escaping.
+ */
+function plainArray(values: ReadonlyArray<string | number | boolean | null>): string {
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ",";
+    out += v === null ? "NULL" : v === true ? "t" : v === false ? "f" : v;
+  }
+  return `${out}}`;
+}
+
+/** Array literal for free text (quoted and escaped). */
+function textArray(values: ReadonlyArray<string | null>): string {
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ",";
+    out += v === null || v === undefined ? "NULL" : `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * Inserts platform updates; an update whose (account, seq) is already stored is skipped. Returns how
+ * many were inserted and, only when some were skipped, which ones (`account:seq`). Call with the
+ * partitions locked.
+ */
+export async function insertPlatformInputs(
+  sql: TenantSql,
+  rows: readonly PlatformInputRow[],
+): Promise<{ inserted: number; keys: Set<string> | null }> {
+  if (rows.length === 0) return { inserted: 0, keys: null };
+  const col = <K extends keyof PlatformInputRow>(k: K) =>
+    rows.map((r) => r[k]) as Array<string | number | null>;
+  const result = await sql.query<{ n: number; keys: string[] | null }>(
+    `WITH ins AS (
+       INSERT INTO risk_inputs (tenant_id, partition, challenge_id, trading_account_id, phase_index, source, kind, seq, t_ms,
+         balance, equity, open_positions, amount, trade_id, symbol, side, lots, price, stop_loss, details, stale, received_at_ms)
+       SELECT $1, x.partition, x.challenge_id, x.account_id, x.phase, 'platform', x.kind, x.seq, x.t, x.balance, x.equity,
+         x.open_positions, x.amount, x.trade_id, x.symbol, x.side, x.lots, x.price, x.stop_loss, x.details::jsonb, x.stale,
+         x.received
+       FROM unnest($2::smallint[], $3::uuid[], $4::uuid[], $5::smallint[], $6::text[], $7::bigint[], $8::bigint[],
+         $9::bigint[], $10::bigint[], $11::int[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[],
+         $17::text[], $18::text[], $19::text[], $20::boolean[], $21::bigint[])
+         AS x(partition, challenge_id, account_id, phase, kind, seq, t, balance, equity, open_positions, amount, trade_id,
+           symbol, side, lots, price, stop_loss, details, stale, received)
+       ON CONFLICT (tenant_id, trading_account_id, seq) DO NOTHING
+       RETURNING trading_account_id, seq)
+     SELECT count(*)::int AS n,
+       CASE WHEN count(*) < $22 THEN coalesce(array_agg(trading_account_id::text || ':' || seq::text), '{}') END AS keys
+     FROM ins`,
+    [
+      sql.tenantId,
+      plainArray(col("partition")),
+      plainArray(col("challengeId")),
+      plainArray(col("tradingAccountId")),
+      plainArray(col("phaseIndex")),
+      plainArray(col("kind")),
+      plainArray(col("seq")),
+      plainArray(col("tMs")),
+      plainArray(col("balance")),
+      plainArray(col("equity")),
+      plainArray(col("openPositions")),
+      plainArray(col("amount")),
+      textArray(col("tradeId") as Array<string | null>),
+      textArray(col("symbol") as Array<string | null>),
+      plainArray(col("side")),
+      plainArray(col("lots")),
+      plainArray(col("price")),
+      plainArray(col("stopLoss")),
+      textArray(col("details") as Array<string | null>),
+      plainArray(rows.map((r) => r.stale)),
+      plainArray(col("receivedAtMs")),
+      rows.length,
+    ],
+  );
+  const r = result[0]!;
+  return { inserted: r.n, keys: r.keys ? new Set(r.keys) : null };
+}
+
+/** Which of these signed deliveries were already accepted. */
+export async function existingDeliveries(
+  sql: TenantSql,
+  signatureHashes: readonly string[],
+): Promise<string[]> {
+  if (signatureHashes.length === 0) return [];
+  const rows = await sql.query<{ s: string }>(
+    "SELECT signature_hash AS s FROM bridge_deliveries WHERE tenant_id = $1 AND signature_hash = ANY($2::text[])",
+    [sql.tenantId, signatureHashes],
+  );
+  return rows.map((r) => r.s);
+}
+
+export interface DeliveryRow {
+  signatureHash: string;
+  keyId: string;
+  bytes: number;
+  items: number;
+  accepted: number;
+  duplicates: number;
+  stale: number;
+  rejected: number;
+}
+
+/** Records signed deliveries; returns the signatures written (a missing one was a replay). */
+export async function insertDeliveries(sql: TenantSql, rows: readonly DeliveryRow[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const col = <K extends keyof DeliveryRow>(k: K) => rows.map((r) => r[k]);
+  const written = await sql.query<{ s: string }>(
+    `INSERT INTO bridge_deliveries (tenant_id, signature_hash, key_id, bytes, items, accepted, duplicates, stale, rejected)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])
+     ON CONFLICT DO NOTHING RETURNING signature_hash AS s`,
+    [
+      sql.tenantId,
+      col("signatureHash"),
+      col("keyId"),
+      col("bytes"),
+      col("items"),
+      col("accepted"),
+      col("duplicates"),
+      col("stale"),
+      col("rejected"),
+    ],
+  );
+  return written.map((r) => r.s);
+}
+
+export async function deliveryExists(sql: TenantSql, signatureHash: string): Promise<boolean> {
+  const rows = await sql.query(
+    "SELECT 1 FROM bridge_deliveries WHERE tenant_id = $1 AND signature_hash = $2",
+    [sql.tenantId, signatureHash],
+  );
+  return rows.length === 1;
+}
+
+export interface RoutedAccount {
+  tradingAccountId: string;
+  platformAccountId: string;
+  challengeId: string;
+  phaseIndex: number;
+  currency: string;
+}
+
+/** Trading accounts of this tenant by their platform account ids (accounts of another tenant are invisible). */
+export async function findAccountsByPlatformIds(
+  sql: TenantSql,
+  platform: "simulator" | "bridge",
+  platformAccountIds: readonly string[],
+): Promise<RoutedAccount[]> {
+  if (platformAccountIds.length === 0) return [];
+  return sql.query<RoutedAccount>(
+    `SELECT id::text AS "tradingAccountId", platform_account_id AS "platformAccountId", challenge_id::text AS "challengeId",
+       phase_index AS "phaseIndex", currency
+     FROM trading_accounts WHERE tenant_id = $1 AND platform = $2 AND platform_account_id = ANY($3::text[])`,
+    [sql.tenantId, platform, platformAccountIds],
+  );
+}
+
+/** Simulator accounts of every tenant (the simulator is shared by the whole platform). */
+export async function findSimulatorAccountTenants(
+  sql: PlatformSql,
+  platformAccountIds: readonly string[],
+): Promise<Array<{ tenantId: string; platformAccountId: string }>> {
+  if (platformAccountIds.length === 0) return [];
+  return sql.query(
+    `SELECT tenant_id::text AS "tenantId", platform_account_id AS "platformAccountId"
+     FROM trading_accounts WHERE platform = 'simulator' AND platform_account_id = ANY($1::text[])`,
+    [platformAccountIds],
+  );
+}
+
+export interface StoredInputRow {
+  input_id: string;
+  challenge_id: string;
+  trading_account_id: string;
+  phase_index: number;
+  kind: string;
+  t_ms: string;
+  balance: string | null;
+  equity: string | null;
+  open_positions: number | null;
+  amount: string | null;
+  trade_id: string | null;
+  symbol: string | null;
+  side: string | null;
+  lots: string | null;
+  stop_loss: string | null;
+  details: unknown;
+  received_at_ms: string;
+}
+
+// Qualified: "input_id" alone in ORDER BY would name the text output column and sort "10" before "9".
+const inputColumns = `r.input_id::text AS input_id, challenge_id::text, trading_account_id::text, phase_index, kind, t_ms::text,
+  balance::text, equity::text, open_positions, amount::text, trade_id, symbol, side, lots, stop_loss, details,
+  received_at_ms::text`;
+
+/** The partition's evaluable inputs after `afterId`, in order (stale updates are never evaluated). */
+export function readPartitionInputs(
+  sql: TenantSql,
+  partition: number,
+  afterId: number,
+  limit: number,
+): Promise<StoredInputRow[]> {
+  return sql.query<StoredInputRow>(
+    `SELECT ${inputColumns} FROM risk_inputs r
+     WHERE r.tenant_id = $1 AND r.partition = $2 AND r.input_id > $3 AND NOT r.stale
+     ORDER BY r.input_id LIMIT $4`,
+    [sql.tenantId, partition, afterId, limit],
+  );
+}
+
+/** Every evaluable input of one challenge, in order (the replay). */
+export function readChallengeInputs(sql: TenantSql, challengeId: string): Promise<StoredInputRow[]> {
+  return sql.query<StoredInputRow>(
+    // Through the challenge's accounts: the (account, seq) index serves it, and the hot table keeps
+    // one index fewer to maintain on every insert.
+    `SELECT ${inputColumns} FROM risk_inputs r
+     WHERE r.tenant_id = $1 AND NOT r.stale
+       AND r.trading_account_id IN (SELECT a.id FROM trading_accounts a WHERE a.tenant_id = $1 AND a.challenge_id = $2)
+     ORDER BY r.input_id`,
+    [sql.tenantId, challengeId],
+  );
+}
+
+export interface CursorRow {
+  processedInputId: number;
+  checkpointInputId: number;
+}
+
+export async function readCursor(sql: TenantSql, partition: number): Promise<CursorRow> {
+  const rows = await sql.query<{ p: string; c: string }>(
+    `INSERT INTO risk_partition_cursors (tenant_id, partition) VALUES ($1, $2)
+     ON CONFLICT (tenant_id, partition) DO UPDATE SET partition = excluded.partition
+     RETURNING processed_input_id::text AS p, checkpoint_input_id::text AS c`,
+    [sql.tenantId, partition],
+  );
+  return { processedInputId: Number(rows[0]!.p), checkpointInputId: Number(rows[0]!.c) };
+}
+
+export interface EngineStateRow {
+  challenge_id: string;
+  state: unknown;
+  day_profits: unknown;
+  suspended: boolean;
+  last_input_id: string;
+}
+
+export function loadPartitionStates(sql: TenantSql, partition: number): Promise<EngineStateRow[]> {
+  return sql.query<EngineStateRow>(
+    `SELECT challenge_id::text, state, day_profits, suspended, last_input_id::text
+     FROM risk_engine_states WHERE tenant_id = $1 AND partition = $2`,
+    [sql.tenantId, partition],
+  );
+}
+
+export interface ChallengeContextRow {
+  challenge_id: string;
+  desk_id: string;
+  program_version_id: string;
+  definition: unknown;
+  currency: string;
+  accounts: Array<{ id: string; phase: number; platform: string; platformAccountId: string | null }>;
+}
+
+/** What an evaluator needs to run a challenge: its program version and its trading accounts. */
+export function loadChallengeContexts(
+  sql: TenantSql,
+  challengeIds: readonly string[],
+): Promise<ChallengeContextRow[]> {
+  return sql.query<ChallengeContextRow>(
+    `SELECT c.id::text AS challenge_id, c.desk_id::text AS desk_id, c.program_version_id::text AS program_version_id,
+       v.definition, c.currency,
+       coalesce((SELECT json_agg(json_build_object('id', a.id, 'phase', a.phase_index, 'platform', a.platform,
+           'platformAccountId', a.platform_account_id))
+         FROM trading_accounts a WHERE a.tenant_id = c.tenant_id AND a.challenge_id = c.id), '[]') AS accounts
+     FROM challenges c JOIN program_versions v ON v.tenant_id = c.tenant_id AND v.id = c.program_version_id
+     WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[])`,
+    [sql.tenantId, challengeIds],
+  );
+}
+
+export interface StateCheckpoint {
+  challengeId: string;
+  partition: number;
+  platform: string;
+  deskId: string;
+  tradingAccountId: string;
+  phaseIndex: number;
+  engineStatus: string;
+  suspended: boolean;
+  state: string;
+  dayProfits: string;
+  lastInputId: number;
+  lastTMs: number;
+  currency: string;
+  balance: number;
+  equity: number;
+  openPositions: number;
+  dailyFloor: number | null;
+  maxLossFloor: number | null;
+  room: number | null;
+  roomBp: number | null;
+  nextDueMs: number | null;
+}
+
+export interface HourBars {
+  tradingAccountId: string;
+  hourMs: number;
+  minutes: number[];
+  equityOpen: number[];
+  equityHigh: number[];
+  equityLow: number[];
+  equityClose: number[];
+  balance: number[];
+  dailyFloor: number[];
+  maxLossFloor: number[];
+}
+
+/** Writes engine states, equity bars and the partition's checkpoint cursor (one transaction). */
+export async function writeCheckpoint(
+  sql: TenantSql,
+  partition: number,
+  checkpointInputId: number,
+  states: readonly StateCheckpoint[],
+  bars: readonly HourBars[],
+): Promise<void> {
+  if (states.length > 0) {
+    const col = <K extends keyof StateCheckpoint>(k: K) => states.map((s) => s[k]);
+    await sql.query(
+      `INSERT INTO risk_engine_states AS s (tenant_id, challenge_id, partition, platform, desk_id, trading_account_id, phase_index,
+         engine_status, suspended, state, day_profits, last_input_id, last_t_ms, currency, balance, equity, open_positions,
+         daily_floor, max_loss_floor, room, room_bp, next_due_ms, updated_at)
+       SELECT $1, x.c, x.p, x.pl, x.d, x.a, x.ph, x.st, x.su, x.state::jsonb, x.days::jsonb, x.li, x.lt, x.cur, x.b, x.e, x.op,
+         x.df, x.mf, x.r, x.rbp, x.nd, now()
+       FROM unnest($2::uuid[], $3::smallint[], $4::text[], $5::uuid[], $6::uuid[], $7::int[], $8::text[], $9::boolean[],
+         $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::bigint[], $17::int[],
+         $18::bigint[], $19::bigint[], $20::bigint[], $21::int[], $22::bigint[])
+         AS x(c, p, pl, d, a, ph, st, su, state, days, li, lt, cur, b, e, op, df, mf, r, rbp, nd)
+       ON CONFLICT (tenant_id, challenge_id) DO UPDATE SET partition = excluded.partition, platform = excluded.platform,
+         trading_account_id = excluded.trading_account_id, phase_index = excluded.phase_index,
+         engine_status = excluded.engine_status, suspended = excluded.suspended, state = excluded.state,
+         day_profits = excluded.day_profits, last_input_id = excluded.last_input_id, last_t_ms = excluded.last_t_ms,
+         balance = excluded.balance, equity = excluded.equity, open_positions = excluded.open_positions,
+         daily_floor = excluded.daily_floor, max_loss_floor = excluded.max_loss_floor, room = excluded.room,
+         room_bp = excluded.room_bp, next_due_ms = excluded.next_due_ms, updated_at = now()`,
+      [
+        sql.tenantId,
+        col("challengeId"),
+        col("partition"),
+        col("platform"),
+        col("deskId"),
+        col("tradingAccountId"),
+        col("phaseIndex"),
+        col("engineStatus"),
+        col("suspended"),
+        col("state"),
+        col("dayProfits"),
+        col("lastInputId"),
+        col("lastTMs"),
+        col("currency"),
+        col("balance"),
+        col("equity"),
+        col("openPositions"),
+        col("dailyFloor"),
+        col("maxLossFloor"),
+        col("room"),
+        col("roomBp"),
+        col("nextDueMs"),
+      ],
+    );
+  }
+  if (bars.length > 0) {
+    // Arrays of arrays travel as PostgreSQL array literals, one per row.
+    const lit = (a: number[]) => `{${a.join(",")}}`;
+    const col = (k: keyof HourBars) => bars.map((b) => lit(b[k] as number[]));
+    await sql.query(
+      `INSERT INTO risk_equity_bars (tenant_id, trading_account_id, hour_ms, minutes, equity_open, equity_high, equity_low,
+         equity_close, balance, daily_floor, max_loss_floor)
+       SELECT $1, x.a, x.h, x.m::smallint[], x.o::bigint[], x.hi::bigint[], x.lo::bigint[], x.c::bigint[], x.b::bigint[],
+         x.df::bigint[], x.mf::bigint[]
+       FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+         $10::text[], $11::text[]) AS x(a, h, m, o, hi, lo, c, b, df, mf)
+       ON CONFLICT (tenant_id, trading_account_id, hour_ms) DO UPDATE SET minutes = excluded.minutes,
+         equity_open = excluded.equity_open, equity_high = excluded.equity_high, equity_low = excluded.equity_low,
+         equity_close = excluded.equity_close, balance = excluded.balance, daily_floor = excluded.daily_floor,
+         max_loss_floor = excluded.max_loss_floor`,
+      [
+        sql.tenantId,
+        bars.map((b) => b.tradingAccountId),
+        bars.map((b) => b.hourMs),
+        col("minutes"),
+        col("equityOpen"),
+        col("equityHigh"),
+        col("equityLow"),
+        col("equityClose"),
+        col("balance"),
+        col("dailyFloor"),
+        col("maxLossFloor"),
+      ],
+    );
+  }
+  await sql.query(
+    `INSERT INTO risk_partition_cursors (tenant_id, partition, processed_input_id, checkpoint_input_id, updated_at)
+     VALUES ($1, $2, $3, $3, now())
+     ON CONFLICT (tenant_id, partition) DO UPDATE SET checkpoint_input_id = excluded.checkpoint_input_id,
+       processed_input_id = greatest(risk_partition_cursors.processed_input_id, excluded.processed_input_id),
+       updated_at = now()`,
+    [sql.tenantId, partition, checkpointInputId],
+  );
+}
+
+/** The bar rows of the hours the evaluator resumes in. */
+export async function loadHourBars(
+  sql: TenantSql,
+  keys: ReadonlyArray<{ tradingAccountId: string; hourMs: number }>,
+): Promise<HourBars[]> {
+  if (keys.length === 0) return [];
+  const rows = await sql.query<{
+    a: string;
+    h: string;
+    m: number[];
+    o: string[];
+    hi: string[];
+    lo: string[];
+    c: string[];
+    b: string[];
+    df: string[];
+    mf: string[];
+  }>(
+    `SELECT r.trading_account_id::text AS a, r.hour_ms::text AS h, r.minutes AS m, r.equity_open::text[] AS o,
+       r.equity_high::text[] AS hi, r.equity_low::text[] AS lo, r.equity_close::text[] AS c, r.balance::text[] AS b,
+       r.daily_floor::text[] AS df, r.max_loss_floor::text[] AS mf
+     FROM unnest($2::uuid[], $3::bigint[]) AS k(a, h)
+     JOIN risk_equity_bars r ON r.tenant_id = $1 AND r.trading_account_id = k.a AND r.hour_ms = k.h`,
+    [sql.tenantId, keys.map((k) => k.tradingAccountId), keys.map((k) => k.hourMs)],
+  );
+  const nums = (a: string[]) => a.map(Number);
+  return rows.map((r) => ({
+    tradingAccountId: r.a,
+    hourMs: Number(r.h),
+    minutes: r.m,
+    equityOpen: nums(r.o),
+    equityHigh: nums(r.hi),
+    equityLow: nums(r.lo),
+    equityClose: nums(r.c),
+    balance: nums(r.b),
+    dailyFloor: nums(r.df),
+    maxLossFloor: nums(r.mf),
+  }));
+}
+
+/** Advances the processed cursor (decisions are committed up to here). */
+export async function advanceProcessedCursor(
+  sql: TenantSql,
+  partition: number,
+  inputId: number,
+): Promise<void> {
+  await sql.query(
+    `UPDATE risk_partition_cursors SET processed_input_id = greatest(processed_input_id, $3), updated_at = now()
+     WHERE tenant_id = $1 AND partition = $2`,
+    [sql.tenantId, partition, inputId],
+  );
+}
+
+/** Tenants the risk evaluators serve (active firms). */
+export function listRiskTenants(sql: PlatformSql): Promise<Array<{ id: string }>> {
+  return sql.query(`SELECT id::text AS id FROM tenants WHERE status = 'active' ORDER BY created_at`);
+}
+
+/** Challenges whose next day start, deadline or inactivity limit has passed on their platform's clock. */
+export function listDueEngineStates(
+  sql: PlatformSql,
+  platform: "simulator" | "bridge",
+  nowMs: number,
+  limit: number,
+): Promise<
+  Array<{
+    tenantId: string;
+    challengeId: string;
+    partition: number;
+    tradingAccountId: string;
+    phaseIndex: number;
+    nextDueMs: string;
+  }>
+> {
+  return sql.query(
+    `SELECT tenant_id::text AS "tenantId", challenge_id::text AS "challengeId", partition,
+       trading_account_id::text AS "tradingAccountId", phase_index AS "phaseIndex", next_due_ms::text AS "nextDueMs"
+     FROM risk_engine_states
+     WHERE engine_status IN ('active', 'paused') AND NOT suspended AND platform = $1 AND next_due_ms <= $2
+     ORDER BY next_due_ms LIMIT $3`,
+    [platform, nowMs, limit],
+  );
+}

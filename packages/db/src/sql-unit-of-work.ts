@@ -1,0 +1,110 @@
+import { AppError } from "@propdesk/domain";
+import pg from "pg";
+import { type DatabaseUrls, databaseUrlsFromEnv } from "./database-urls";
+
+/**
+ * Plain-SQL units of work for the hot paths (platform ingest, risk evaluation), where Prisma's
+ * per-row mapping costs more than the queries themselves. The same rules as `withTenant`: one
+ * transaction on the application role with `app.tenant_id` set locally, so row-level security
+ * applies exactly as on the Prisma path. Only repositories receive a `TenantSql`.
+ */
+export interface TenantSql {
+  readonly __scope: "tenant-sql";
+  readonly tenantId: string;
+  query<R extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
+/** The platform role (BYPASSRLS), for cross-tenant schedulers only. */
+export interface PlatformSql {
+  readonly __scope: "platform-sql";
+  query<R extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
+export interface SqlLayer {
+  withTenant<T>(tenantId: string, work: (sql: TenantSql) => Promise<T>): Promise<T>;
+  withPlatform<T>(work: (sql: PlatformSql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function inTransaction<T>(
+  pool: pg.Pool,
+  setup: ((c: pg.PoolClient) => Promise<unknown>) | null,
+  work: (c: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    if (setup) await setup(client);
+    const out = await work(client);
+    await client.query("COMMIT");
+    return out;
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
+export function createSqlLayer(
+  urls: Pick<DatabaseUrls, "app" | "platform"> = databaseUrlsFromEnv(),
+  opts: { poolSize?: number } = {},
+): SqlLayer {
+  const app = new pg.Pool({ connectionString: urls.app, max: opts.poolSize ?? 6 });
+  let platform: pg.Pool | undefined;
+  // An idle client that errors (server restart) must not crash the process.
+  app.on("error", () => {});
+  return {
+    withTenant(tenantId, work) {
+      if (!uuidPattern.test(tenantId))
+        return Promise.reject(new AppError("VALIDATION", `Tenant id "${tenantId}" is not a UUID.`));
+      return inTransaction(
+        app,
+        (c) => c.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]),
+        (c) =>
+          work({
+            __scope: "tenant-sql",
+            tenantId,
+            query: async <R extends object>(text: string, params?: unknown[]) =>
+              (await c.query(text, params)).rows as R[],
+          }),
+      );
+    },
+    withPlatform(work) {
+      if (!platform) {
+        platform = new pg.Pool({ connectionString: urls.platform, max: 2 });
+        platform.on("error", () => {});
+      }
+      return inTransaction(platform, null, (c) =>
+        work({
+          __scope: "platform-sql",
+          query: async <R extends object>(text: string, params?: unknown[]) =>
+            (await c.query(text, params)).rows as R[],
+        }),
+      );
+    },
+    async close() {
+      await Promise.all([app.end(), platform?.end()]);
+    },
+  };
+}
+
+let shared: SqlLayer | undefined;
+
+/** The process-wide plain-SQL layer, built from the environment on first use. */
+export function sqlLayer(): SqlLayer {
+  shared ??= createSqlLayer();
+  return shared;
+}
+
+/** Closes and forgets the process-wide layer (tests, shutdown). */
+export async function closeSqlLayer(): Promise<void> {
+  const s = shared;
+  shared = undefined;
+  await s?.close();
+}

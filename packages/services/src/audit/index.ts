@@ -1,0 +1,3 @@
+export * from "./audit-queries";
+export * from "./record-audit";
+export * from "./verify-audit-chain";

@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { AppError } from "@propdesk/domain";
+import type { Redis } from "ioredis";
+import { hmacHex, safeEqual } from "../crypto/secrets";
+import { redisKey } from "../redis/redis";
+
+/**
+ * CSRF protection for every form: a token bound to the visitor's session (or pre-session cookie),
+ * signed with SESSION_SECRET, valid for a few hours and accepted once. A token from another session,
+ * a forged one, an expired one or one already used (a replay) is refused.
+ */
+const maxAgeSeconds = 4 * 60 * 60;
+
+export function issueCsrfToken(secret: string, binding: string, now: Date = new Date()): string {
+  const nonce = randomBytes(16).toString("base64url");
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const sig = hmacHex(secret, `csrf|${binding}|${nonce}|${issuedAt}`);
+  return `${nonce}.${issuedAt}.${sig}`;
+}
+
+export async function consumeCsrfToken(
+  redis: Redis,
+  secret: string,
+  binding: string,
+  token: unknown,
+  now: Date = new Date(),
+): Promise<void> {
+  const refuse = (why: string) => {
+    throw new AppError(
+      "FORBIDDEN",
+      `This form could not be accepted: ${why} Reload the page and try again.`,
+      {
+        details: { csrf: true },
+      },
+    );
+  };
+  if (typeof token !== "string" || token.length > 200) return refuse("its security token is missing.");
+  const [nonce, issued, sig] = token.split(".");
+  if (!nonce || !issued || !sig || !/^\d+$/.test(issued)) return refuse("its security token is malformed.");
+  const expected = hmacHex(secret, `csrf|${binding}|${nonce}|${issued}`);
+  if (!safeEqual(expected, sig)) return refuse("its security token does not belong to this session.");
+  const age = Math.floor(now.getTime() / 1000) - Number(issued);
+  if (age < -60 || age > maxAgeSeconds) return refuse("the page was open too long.");
+  const fresh = await redis.set(redisKey("csrf", nonce), "1", "EX", maxAgeSeconds + 120, "NX");
+  if (fresh !== "OK") return refuse("it was already submitted once.");
+}

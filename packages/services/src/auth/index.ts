@@ -1,0 +1,6 @@
+export * from "./csrf";
+export * from "./password";
+export * from "./platform-auth";
+export * from "./session-policy";
+export * from "./staff-auth";
+export * from "./totp";

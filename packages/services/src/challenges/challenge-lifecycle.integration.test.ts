@@ -1,0 +1,133 @@
+import { dataLayer } from "@propdesk/db";
+import { sqlAs } from "@propdesk/db/testing/sql";
+import { beforeAll, describe, expect, it } from "vitest";
+import { saveProgramVersion } from "../programs/program-admin";
+import { outboxRows, programFixture, traderFixture } from "../testing/challenge-fixtures";
+import { signIn, staffFixture, type TenantFixture, tenantFixture } from "../testing/fixtures";
+import { applyChallengeEffects } from "./challenge-jobs";
+import { applyChallengeEvent, assignChallenge } from "./challenge-lifecycle";
+
+let t: TenantFixture;
+beforeAll(async () => {
+  t = await tenantFixture("chal");
+});
+
+describe("programs", () => {
+  it("are created from templates as version 1, and saving an edit makes version 2 while version 1 stays intact", async () => {
+    const { programId, versionId, owner } = await programFixture(t, "two-step-cfd", {
+      initialBalance: "50000.00",
+    });
+    const v1 = await dataLayer().withTenant(t.tenantId, (db) =>
+      db.programVersion.findFirstOrThrow({ where: { id: versionId } }),
+    );
+    expect(v1.version).toBe(1);
+    expect((v1.definition as { initialBalance: string }).initialBalance).toBe("50000.00");
+    const unchanged = await saveProgramVersion(owner.principal, programId, v1.definition);
+    expect(unchanged.created).toBe(false);
+    const edited = await saveProgramVersion(owner.principal, programId, {
+      ...(v1.definition as object),
+      initialBalance: "200000.00",
+    });
+    expect(edited).toMatchObject({ created: true, version: { version: 2 } });
+    await expect(
+      saveProgramVersion(owner.principal, programId, { ...(v1.definition as object), currency: "XYZ" }),
+    ).rejects.toThrow(/program\.currency/);
+    await expect(
+      sqlAs("owner").query("UPDATE program_versions SET definition = '{}' WHERE id = $1", [versionId]),
+    ).rejects.toThrow(/append-only/);
+  });
+});
+
+describe("challenge lifecycle in the database", () => {
+  it("a staff assignment creates the challenge bound to the program version, moves it to provisioning and queues the effect", async () => {
+    const { programId, versionId } = await programFixture(t);
+    const trader = await traderFixture(t);
+    const dm = await staffFixture(t, "desk_manager");
+    const staff = await signIn(t, dm.email);
+    await expect(
+      assignChallenge(staff.principal, { traderId: trader.traderId, programId, reason: "" }),
+    ).rejects.toThrow(/reason: Say why/);
+    const { challenge, applied } = await assignChallenge(staff.principal, {
+      traderId: trader.traderId,
+      programId,
+      reason: "goodwill retake",
+    });
+    expect(challenge.programVersionId).toBe(versionId);
+    expect(challenge.reference).toMatch(/^MAI-[2-9A-Z]{7}$/);
+    expect(applied).toMatchObject({
+      from: "purchased",
+      to: "provisioned",
+      effects: [{ type: "provision_account", phase: 0 }],
+      seq: 1,
+    });
+    const events = await dataLayer().withTenant(t.tenantId, (db) =>
+      db.challengeEvent.findMany({ where: { challengeId: challenge.id } }),
+    );
+    expect(events).toMatchObject([
+      {
+        seq: 1,
+        kind: "lifecycle",
+        type: "provision",
+        fromState: "purchased",
+        toState: "provisioned",
+        cause: { type: "staff", userId: dm.userId, reason: "goodwill retake" },
+      },
+    ]);
+    const jobs = (await outboxRows(t.tenantId, applyChallengeEffects.name)).filter(
+      (r) => (r.payload as { data: { challengeId: string } }).data.challengeId === challenge.id,
+    );
+    expect(jobs).toHaveLength(1);
+    const audit = await dataLayer().withTenant(t.tenantId, (db) =>
+      db.auditEvent.findMany({ where: { targetId: challenge.id } }),
+    );
+    expect(audit.map((a) => a.action).sort()).toEqual(["challenge.assigned", "challenge.provision"]);
+  });
+
+  it("an illegal transition is refused with a clear error and writes nothing", async () => {
+    const { programId } = await programFixture(t);
+    const trader = await traderFixture(t);
+    const owner = await signIn(t, t.owner.email);
+    const { challenge } = await assignChallenge(owner.principal, {
+      traderId: trader.traderId,
+      programId,
+      reason: "test",
+    });
+    const before = await dataLayer().withTenant(t.tenantId, (db) =>
+      db.challengeEvent.count({ where: { challengeId: challenge.id } }),
+    );
+    await expect(
+      dataLayer().withTenant(t.tenantId, (db) =>
+        applyChallengeEvent(db, challenge.id, { type: "phase_passed", cause: { type: "rule" } }),
+      ),
+    ).rejects.toMatchObject({
+      code: "ILLEGAL_TRANSITION",
+      message:
+        "Cannot apply phase_passed to a challenge that is provisioned: only a running evaluation phase is passed.",
+    });
+    await expect(
+      dataLayer().withTenant(t.tenantId, (db) =>
+        applyChallengeEvent(db, challenge.id, {
+          type: "cancel",
+          cause: { type: "staff", userId: owner.principal.userId },
+        }),
+      ),
+    ).rejects.toThrow("cause.reason: cancel by staff needs a written reason");
+    const after = await dataLayer().withTenant(t.tenantId, (db) =>
+      db.challengeEvent.count({ where: { challengeId: challenge.id } }),
+    );
+    expect(after).toBe(before);
+  });
+
+  it("a desk-limited support user cannot assign on another desk's program", async () => {
+    const { programId } = await programFixture(t);
+    const trader = await traderFixture(t);
+    const other = await dataLayer().withPlatform((db) =>
+      db.desk.create({ data: { tenantId: t.tenantId, slug: `other-${Date.now()}`, name: "Other desk" } }),
+    );
+    const support = await staffFixture(t, "support", [other.id]);
+    const s = await signIn(t, support.email);
+    await expect(
+      assignChallenge(s.principal, { traderId: trader.traderId, programId, reason: "try" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});

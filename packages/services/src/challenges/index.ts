@@ -1,0 +1,3 @@
+export * from "./challenge-jobs";
+export * from "./challenge-lifecycle";
+export * from "./challenge-queries";

@@ -1,0 +1,3 @@
+export * from "./desk-admin";
+export * from "./desk-context";
+export * from "./public-url";

@@ -1,0 +1,138 @@
+import { dataLayer, trades } from "@propdesk/db";
+import { closeSqlLayer } from "@propdesk/db/sql-unit-of-work";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tenantFixture } from "../testing/fixtures";
+import {
+  accountsOf,
+  fastRulesProgram,
+  installTestSimulator,
+  provisionedChallenges,
+} from "../testing/risk-fixtures";
+import { ingestPlatformUpdates } from "./ingest-updates";
+
+/** Trades as the platforms report them, for fraud signals and payouts (trades.listTradesOpenedBetween, listAccountTrades). */
+let tenantId: string;
+let account: string;
+let accountId: string;
+
+beforeAll(async () => {
+  installTestSimulator();
+  const t = await tenantFixture("trades");
+  tenantId = t.tenantId;
+  const ids = await provisionedChallenges(t, (await fastRulesProgram(t)).programId, 1);
+  account = (await accountsOf(tenantId, ids))[0]!;
+  accountId = (
+    await dataLayer().withTenant(tenantId, (db) =>
+      db.tradingAccount.findFirstOrThrow({ where: { challengeId: ids[0]! } }),
+    )
+  ).id;
+});
+afterAll(closeSqlLayer);
+
+const at = (min: number) => new Date(Date.UTC(2026, 0, 5, 9, min)).toISOString();
+const send = (updates: object[]) =>
+  ingestPlatformUpdates(
+    tenantId,
+    "simulator",
+    updates.map((update, index) => ({ index, update: update as never })),
+    { receivedAtMs: Date.now() },
+  );
+
+describe("trades", () => {
+  it("are filled from trade events, closes in any order and partial closes adding up, each counted once", async () => {
+    const base = { account, side: "buy", symbol: "EURUSD" };
+    await send([
+      {
+        ...base,
+        type: "trade_opened",
+        seq: 10,
+        t: at(0),
+        tradeId: "A",
+        lots: "2.00",
+        price: "1.10000",
+        stopLoss: "1.09000",
+      },
+      {
+        ...base,
+        type: "trade_closed",
+        seq: 11,
+        t: at(5),
+        tradeId: "A",
+        lots: "0.50",
+        price: "1.10100",
+        profit: "50.00",
+      },
+      // B's close arrives before its opening.
+      {
+        ...base,
+        type: "trade_closed",
+        seq: 13,
+        t: at(9),
+        tradeId: "B",
+        side: "sell",
+        lots: "1.00",
+        price: "1.09900",
+        profit: "-20.00",
+      },
+    ]);
+    await send([
+      {
+        ...base,
+        type: "trade_opened",
+        seq: 12,
+        t: at(7),
+        tradeId: "B",
+        side: "sell",
+        lots: "1.00",
+        price: "1.10000",
+      },
+      {
+        ...base,
+        type: "trade_closed",
+        seq: 14,
+        t: at(20),
+        tradeId: "A",
+        lots: "1.50",
+        price: "1.10200",
+        profit: "300.00",
+      },
+    ]);
+    // Delivered again: nothing changes.
+    await send([
+      {
+        ...base,
+        type: "trade_closed",
+        seq: 14,
+        t: at(20),
+        tradeId: "A",
+        lots: "1.50",
+        price: "1.10200",
+        profit: "300.00",
+      },
+    ]);
+    const [all, window] = await dataLayer().withTenant(tenantId, async (db) => [
+      await trades.listAccountTrades(db, accountId),
+      await trades.listTradesOpenedBetween(db, new Date(at(6)), new Date(at(30))),
+    ]);
+    expect(
+      all.map((x) => [
+        x.platformTradeId,
+        x.side,
+        x.lots,
+        x.closedLots,
+        x.profit,
+        x.closedAt?.toISOString() ?? null,
+      ]),
+    ).toEqual([
+      ["A", "buy", "2.00", "2.00", 35_000n, at(20)],
+      ["B", "sell", "1.00", "1.00", -2_000n, at(9)],
+    ]);
+    expect(all[0]).toMatchObject({
+      openPrice: "1.10000",
+      closePrice: "1.10200",
+      stopLoss: "1.09000",
+      currency: "USD",
+    });
+    expect(window.map((x) => x.platformTradeId)).toEqual(["B"]);
+  });
+});

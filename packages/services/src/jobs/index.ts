@@ -1,0 +1,6 @@
+export * from "./define-job";
+export * from "./enqueue";
+export * from "./outbox-relay";
+export * from "./queues";
+export * from "./registry";
+export * from "./run-job";

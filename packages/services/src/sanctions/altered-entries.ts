@@ -1,0 +1,592 @@
+import type { SanctionsListId } from "@propdesk/domain/sanctions";
+
+export type Alteration =
+  | "case"
+  | "accents"
+  | "transliteration"
+  | "token order"
+  | "punctuation"
+  | "missing middle name"
+  | "typo"
+  | "alias"
+  | "un list";
+
+export interface AlteredCase {
+  listId: SanctionsListId;
+  entryId: string;
+  /** The name or alias as the list writes it (the tests check it really is on the entry). */
+  listed: string;
+  alterations: Alteration[];
+  /** What a trader might type instead. */
+  query: string;
+}
+
+/**
+ * Real list entries (OFAC SDN 2024-05-03, OFAC consolidated, alt.csv aliases, UN 2025-04-19),
+ * altered the way real names differ. Screening must find each one's entry at the default
+ * threshold. Shared by the tests and `bench:screening` (its recall figure).
+ */
+export const ALTERED_CASES: readonly AlteredCase[] = [
+  // Case
+  {
+    listId: "ofac_cons",
+    entryId: "9641",
+    listed: "AL-SHANTI, Jamileh Abdullah",
+    alterations: ["case"],
+    query: "al-shanti, jamileh abdullah",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "23545",
+    listed: "CHEREZOV, Andrey Vladimirovich",
+    alterations: ["case"],
+    query: "CHEREZOV, ANDREY VLADIMIROVICH",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "7180",
+    listed: "ALCALDE LINARES, Angel",
+    alterations: ["case"],
+    query: "alcalde linares, angel",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "12183",
+    listed: "GARCIA SANCHEZ, Ricardo",
+    alterations: ["case", "token order"],
+    query: "ricardo garcia sanchez",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "35840",
+    listed: "ADAMU, Salihu Yusuf",
+    alterations: ["case", "token order"],
+    query: "SaLiHu YuSuF aDaMu",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "45785",
+    listed: "GEORGIOU, Georgios",
+    alterations: ["case", "token order"],
+    query: "georgios GEORGIOU",
+  },
+  {
+    listId: "un",
+    entryId: "690791",
+    listed: "CRANHA DANFA",
+    alterations: ["case", "un list"],
+    query: "Cranha Danfa",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "29319",
+    listed: "PENG, Jiarui",
+    alterations: ["case"],
+    query: "peng jiarui",
+  },
+  // Accents
+  {
+    listId: "ofac_sdn",
+    entryId: "7180",
+    listed: "ALCALDE LINARES, Angel",
+    alterations: ["accents", "token order"],
+    query: "Ángel Alcalde Linares",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "26125",
+    listed: "MONCADA LAU, Nestor",
+    alterations: ["accents", "token order"],
+    query: "Néstor Moncada Lau",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "10990",
+    listed: "DUARTE MUNOZ, Roque",
+    alterations: ["accents", "token order"],
+    query: "Roque Duarte Muñoz",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "17049",
+    listed: "MUNOZ AGUDELO, Diego Alberto",
+    alterations: ["accents", "token order"],
+    query: "Diego Alberto Muñoz Agudelo",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "8819",
+    listed: "LUKIC, Sreten",
+    alterations: ["accents", "token order"],
+    query: "Sreten Lukić",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "16529",
+    listed: "CANKO, Ali",
+    alterations: ["accents", "token order"],
+    query: "Ali Çanko",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "11473",
+    listed: "HERNANDEZ MEJIA, Jorge Alberto",
+    alterations: ["accents", "token order"],
+    query: "Jorge Alberto Hernández Mejía",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "12668",
+    listed: "DE FRUTOS, Jose Ignacio Reta",
+    alterations: ["accents", "token order"],
+    query: "José Ignacio Reta de Frutos",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "10434",
+    listed: "QUINONES, Benedicto",
+    alterations: ["accents", "token order"],
+    query: "Benedicto Quiñones",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "7801",
+    listed: "SUMA, Emrush",
+    alterations: ["accents", "token order"],
+    query: "Emrüsh Şuma",
+  },
+  // Transliteration (Latin spellings, Cyrillic script, Ukrainian and Korean romanisation)
+  {
+    listId: "ofac_sdn",
+    entryId: "2674",
+    listed: "ZAYDAN, Muhammad",
+    alterations: ["transliteration", "alias"],
+    query: "Mohammed Zaidan",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "27852",
+    listed: "REZA'I, Mohsen",
+    alterations: ["transliteration", "punctuation"],
+    query: "Mohsen Rezaee",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "23545",
+    listed: "CHEREZOV, Andrey Vladimirovich",
+    alterations: ["transliteration"],
+    query: "Андрей Владимирович Черезов",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "24143",
+    listed: "USTINOV, Vladimir Vasilyevich",
+    alterations: ["transliteration"],
+    query: "Владимир Васильевич Устинов",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "36842",
+    listed: "OTKE, Anna Ivanovna",
+    alterations: ["transliteration"],
+    query: "Анна Ивановна Отке",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "50691",
+    listed: "KISELYOV, Dmitry Konstantinovich",
+    alterations: ["transliteration"],
+    query: "Дмитрий Константинович Киселёв",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "31251",
+    listed: "KRASNOV, Igor Victorovich",
+    alterations: ["transliteration"],
+    query: "Ihor Viktorovych Krasnov",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "46868",
+    listed: "DURI, Ahmet",
+    alterations: ["transliteration", "punctuation"],
+    query: "Ahmed Al-Duri",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "30544",
+    listed: "IRLU, Hasan",
+    alterations: ["transliteration"],
+    query: "Hassan Irlou",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "19891",
+    listed: "AL-QAYSI, Nayif Salih Salim",
+    alterations: ["transliteration"],
+    query: "Nayef Saleh Saleem al-Qaysi",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "46131",
+    listed: "JANG, Myong Chol",
+    alterations: ["transliteration"],
+    query: "Jang Myung Chol",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "34774",
+    listed: "SHATROV, Alexander Evgenevich",
+    alterations: ["transliteration", "alias"],
+    query: "Alexander Yevgenyevich Shatrov",
+  },
+  {
+    listId: "un",
+    entryId: "110447",
+    listed: "MUHAMMAD TAHER ANWARI",
+    alterations: ["transliteration", "un list"],
+    query: "Mohamed Tahir Anwary",
+  },
+  {
+    listId: "un",
+    entryId: "6908887",
+    listed: "ABDUL REHMAN MAKKI",
+    alterations: ["transliteration", "punctuation", "un list"],
+    query: "Abdurrahman Makki",
+  },
+  // Token order
+  {
+    listId: "ofac_sdn",
+    entryId: "13072",
+    listed: "SHINODA, Kenichi",
+    alterations: ["token order"],
+    query: "Kenichi Shinoda",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "24807",
+    listed: "HLAING, Khin",
+    alterations: ["token order"],
+    query: "Khin Hlaing",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "33945",
+    listed: "MARTINEZ OLIVET, Manuel Victor",
+    alterations: ["token order"],
+    query: "Olivet Manuel Victor Martinez",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "36480",
+    listed: "LESHCHENKO, Mikhail Aleksandrovich",
+    alterations: ["token order"],
+    query: "Mikhail Aleksandrovich Leshchenko",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "15647",
+    listed: "KASENOV, Adilet Zhakypovich",
+    alterations: ["token order"],
+    query: "Zhakypovich Kasenov Adilet",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "7921",
+    listed: "DWIKARNA, Agus",
+    alterations: ["token order"],
+    query: "Agus Dwikarna",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "41657",
+    listed: "RIVAS SANCHEZ, Pedro",
+    alterations: ["token order"],
+    query: "Pedro Rivas Sanchez",
+  },
+  {
+    listId: "un",
+    entryId: "6908547",
+    listed: "ASLAN AVGAZAROVICH BYUTUKAEV",
+    alterations: ["token order", "un list"],
+    query: "Byutukaev Aslan Avgazarovich",
+  },
+  // Punctuation, hyphens and particles written together or apart
+  {
+    listId: "ofac_sdn",
+    entryId: "22117",
+    listed: "'ABD-AL-WAHHAB, Ahmad",
+    alterations: ["punctuation", "token order"],
+    query: "Ahmad Abd al Wahhab",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "22443",
+    listed: "AL-JABURI, Attallah Salman 'Abd Kafi",
+    alterations: ["punctuation", "token order"],
+    query: "Attallah-Salman Abd-Kafi Al.Jaburi",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "16101",
+    listed: "MOHAMED HAMZA, Abd Al-Ra'Ouf Abu Zaid",
+    alterations: ["punctuation", "token order"],
+    query: "Abd al Raouf Abu-Zaid Mohamed-Hamza",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "21286",
+    listed: "BIN LADEN, Hamza",
+    alterations: ["punctuation", "token order"],
+    query: "Hamza Bin-Laden",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "20882",
+    listed: "JASHARI, Abdul",
+    alterations: ["punctuation"],
+    query: "Jashari; Abdul.",
+  },
+  {
+    listId: "ofac_cons",
+    entryId: "9639",
+    listed: "HANIYA, Ismail Abdul Salah",
+    alterations: ["punctuation", "token order"],
+    query: "Ismail Abdul-Salah Haniya",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "29850",
+    listed: "BIN ALI, Khodr Taher",
+    alterations: ["punctuation", "token order"],
+    query: "Khodr-Taher bin 'Ali",
+  },
+  {
+    listId: "ofac_cons",
+    entryId: "9641",
+    listed: "AL-SHANTI, Jamileh Abdullah",
+    alterations: ["punctuation", "token order"],
+    query: "Jamileh Abdullah Alshanti",
+  },
+  // Missing middle names
+  {
+    listId: "ofac_cons",
+    entryId: "9641",
+    listed: "AL-SHANTI, Jamileh Abdullah",
+    alterations: ["missing middle name", "token order"],
+    query: "Jamileh Al Shanti",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "26568",
+    listed: "ATTARAN, Mohammad Mahdi Da'emi",
+    alterations: ["missing middle name"],
+    query: "Mohammad Attaran",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "35457",
+    listed: "ANANSKIKH, Igor Aleksandrovich",
+    alterations: ["missing middle name"],
+    query: "Igor Ananskikh",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "35554",
+    listed: "BASANSKY, Anton Aleksandrovich",
+    alterations: ["missing middle name"],
+    query: "Anton Basansky",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "36480",
+    listed: "LESHCHENKO, Mikhail Aleksandrovich",
+    alterations: ["missing middle name"],
+    query: "Mikhail Leshchenko",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "19891",
+    listed: "AL-QAYSI, Nayif Salih Salim",
+    alterations: ["missing middle name"],
+    query: "Nayif Salim Al-Qaysi",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "7203",
+    listed: "AOUADI, Mohamed Ben Belgacem",
+    alterations: ["missing middle name"],
+    query: "Mohamed Aouadi",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "7170",
+    listed: "HERNANDEZ PULIDO, Maria Elda",
+    alterations: ["missing middle name"],
+    query: "Maria Hernandez Pulido",
+  },
+  {
+    listId: "un",
+    entryId: "2762998",
+    listed: "NAJMUDDIN FARAJ AHMAD",
+    alterations: ["missing middle name", "un list"],
+    query: "Najmuddin Ahmad",
+  },
+  // One typo in a longer token
+  {
+    listId: "ofac_sdn",
+    entryId: "34956",
+    listed: "STAVRIDIS, Konstantinos",
+    alterations: ["typo"],
+    query: "Konstantinos Stavirdis",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "44683",
+    listed: "FEDORENKO, Konstantin Albertovich",
+    alterations: ["typo"],
+    query: "Konstantin Albertovich Fedorenco",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "8227",
+    listed: "BURHAN, Dr. Sahir",
+    alterations: ["typo"],
+    query: "Sahir Burham",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "9762",
+    listed: "ZIMOUSKY, Aliaksandr Leanidavich",
+    alterations: ["typo"],
+    query: "Aliaksandr Leonidavich Zimousky",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "32338",
+    listed: "HABIB, Malik Ali",
+    alterations: ["typo"],
+    query: "Malik Ali Hbib",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "18932",
+    listed: "SERHAN, Fadi Hussein",
+    alterations: ["typo"],
+    query: "Fadi Hussein Sarhan",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "28572",
+    listed: "KHALIL, Ali Hassan",
+    alterations: ["typo"],
+    query: "Ali Hassan Kahlil",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "37216",
+    listed: "MORGAN HUERTA, Juan Carlos",
+    alterations: ["typo"],
+    query: "Juan Carlos Morgan Hureta",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "33022",
+    listed: "BEDUNKEVICH, Mikhail Petrovich",
+    alterations: ["typo"],
+    query: "Mikhail Petrovich Bedunkovich",
+  },
+  // An alias instead of the primary name
+  {
+    listId: "ofac_sdn",
+    entryId: "16101",
+    listed: "ABUZAID, Abdul Rauf",
+    alterations: ["alias", "token order"],
+    query: "Abdul Rauf Abuzaid",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "30544",
+    listed: "AZADFAR, Mansur",
+    alterations: ["alias", "token order"],
+    query: "Mansur Azadfar",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "10990",
+    listed: "CAMPOS ARREDONDO, Humberto",
+    alterations: ["alias", "token order"],
+    query: "Humberto Campos Arredondo",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "11916",
+    listed: "SANCHEZ CASTILLO, Efrain",
+    alterations: ["alias", "accents"],
+    query: "Efraín Sánchez Castillo",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "13072",
+    listed: "TSUKASA, Shinobu",
+    alterations: ["alias", "token order"],
+    query: "Shinobu Tsukasa",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "12668",
+    listed: "DE FRUTOS, Joseba Inaki Reta",
+    alterations: ["alias", "accents"],
+    query: "Joseba Iñaki Reta de Frutos",
+  },
+  {
+    listId: "ofac_sdn",
+    entryId: "29850",
+    listed: "TAHER, Khader Ali",
+    alterations: ["alias", "token order"],
+    query: "Khader Ali Taher",
+  },
+  {
+    listId: "un",
+    entryId: "110554",
+    listed: "Abdul Latif Mansoor",
+    alterations: ["alias", "un list"],
+    query: "Abdul Latif Mansoor",
+  },
+  // UN list
+  {
+    listId: "un",
+    entryId: "6908401",
+    listed: "IBRAHIM SULEIMAN HAMAD AL-HABLAIN",
+    alterations: ["un list", "transliteration"],
+    query: "Ibrahim Sulaiman Hamad Al Hablain",
+  },
+  {
+    listId: "un",
+    entryId: "6908115",
+    listed: "JAWHAR MAJID AL-DURI",
+    alterations: ["un list", "punctuation"],
+    query: "Jawhar Majid Duri",
+  },
+  {
+    listId: "un",
+    entryId: "110554",
+    listed: "ABDUL LATIF MANSUR",
+    alterations: ["un list", "token order", "transliteration"],
+    query: "Mansour Abdul Latif",
+  },
+  {
+    listId: "un",
+    entryId: "2762998",
+    listed: "Mullah Krekar",
+    alterations: ["un list", "alias"],
+    query: "Mullah Krekar",
+  },
+  {
+    listId: "un",
+    entryId: "110447",
+    listed: "MUHAMMAD TAHER ANWARI",
+    alterations: ["un list", "token order", "punctuation"],
+    query: "Anwari, Muhammad Taher",
+  },
+];

@@ -1,0 +1,4 @@
+export * from "./invitations";
+export * from "./require-permission";
+export * from "./staff-admin";
+export * from "./staff-jobs";

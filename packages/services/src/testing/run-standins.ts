@@ -1,0 +1,67 @@
+/**
+ * Starts the local Stripe and KYC stand-ins for the offline demo (`npm start`) and the browser
+ * tests, with the demo firm's accounts (packages/services/src/payments/demo-commerce.ts) and their
+ * webhooks pointed at the web server: `STRIPE_STANDIN_PORT`, `KYC_STANDIN_PORT`, `PORT`.
+ * Stripe Connect routes (payouts) are registered on the same Stripe stand-in.
+ */
+import { demoKyc, demoStripe } from "../payments/demo-commerce";
+import { payoutDemo } from "../payouts/payout-demo";
+import { CryptoRailStandIn } from "./crypto-rail-standin";
+import { KycStandIn } from "./kyc-standin";
+import { registerConnectRoutes } from "./stripe-connect-standin";
+import { StripeStandIn } from "./stripe-standin";
+
+const webPort = Number(process.env.PUBLIC_PORT ?? process.env.PORT ?? 3000);
+const stripePort = Number(process.env.STRIPE_STANDIN_PORT);
+const kycPort = Number(process.env.KYC_STANDIN_PORT);
+const host = process.env.STANDIN_WEBHOOK_HOST ?? "atlas.localhost";
+
+const stripe = new StripeStandIn();
+registerConnectRoutes(stripe);
+const account = stripe.addAccount({
+  secretKey: demoStripe.secretKey,
+  id: demoStripe.accountId,
+  name: demoStripe.accountName,
+});
+stripe.addWebhookEndpoint(account, {
+  url: `http://${host}:${webPort}/webhooks/stripe`,
+  secret: demoStripe.webhookSecret,
+});
+await stripe.listen(stripePort);
+
+const kyc = new KycStandIn();
+kyc.addAccount({
+  ...demoKyc,
+  webhookUrl: `http://${host}:${webPort}/webhooks/kyc`,
+  name: demoStripe.accountName,
+  levels: [demoKyc.levelName],
+});
+// In the demo a person's documents are approved as soon as they submit them (the browser tests
+// switch this off to decide themselves).
+kyc.autoReview = process.env.KYC_STANDIN_AUTO_REVIEW === "manual" ? "manual" : { answer: "GREEN" };
+await kyc.listen(kycPort);
+
+// The demo firm's crypto custody provider (payouts in USDT/USDC).
+const crypto = new CryptoRailStandIn();
+if (process.env.CRYPTO_STANDIN_PORT) {
+  crypto.addApiKey(payoutDemo.cryptoApiKey);
+  await crypto.listen(Number(process.env.CRYPTO_STANDIN_PORT));
+}
+
+console.log(
+  JSON.stringify({
+    level: "info",
+    service: "standins",
+    stripe: stripe.url,
+    kyc: kyc.url,
+    crypto: process.env.CRYPTO_STANDIN_PORT ? crypto.url : null,
+    webhooks: `http://${host}:${webPort}`,
+  }),
+);
+
+const stop = async () => {
+  await Promise.allSettled([stripe.close(), kyc.close(), crypto.close()]);
+  process.exit(0);
+};
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());

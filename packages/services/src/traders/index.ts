@@ -1,0 +1,2 @@
+export * from "./trader-auth";
+export * from "./trader-queries";
