@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PaymentRecord, SignInRecord } from "./shared-identifiers";
-import { detectSharedIdentifiers, normalizeIp } from "./shared-identifiers";
+import { detectSharedIdentifiers, isLoopbackIp, normalizeIp } from "./shared-identifiers";
 
 const T0 = Date.UTC(2025, 0, 1);
 const signIn = (traderId: string, ip: string, device?: string | null, at = T0): SignInRecord => ({
@@ -112,10 +112,36 @@ describe("detectSharedIdentifiers does not fire", () => {
       { signIns: [signIn("t1", "192.0.2.10"), signIn("t2", "192.0.2.10")] },
       { ignore: { ips: ["::ffff:192.0.2.10"] } },
     ],
+    [
+      "loopback addresses (local development, a proxy not forwarding the client) are not evidence",
+      {
+        signIns: [
+          signIn("t1", "127.0.0.1"),
+          signIn("t2", "127.0.0.1"),
+          signIn("t3", "::1"),
+          signIn("t4", "::ffff:127.0.0.1"),
+        ],
+      },
+      {},
+    ],
     ["one trader paying twice with one card", { payments: [pay("t1", "fp"), pay("t1", "fp")] }, {}],
     ["no records", {}, {}],
   ] as const)("%s", (_label, input, opts) => {
     expect(detectSharedIdentifiers(input, opts)).toEqual([]);
+  });
+});
+
+describe("isLoopbackIp", () => {
+  it.each([
+    ["127.0.0.1", true],
+    ["127.12.0.3", true],
+    ["::1", true],
+    ["::ffff:127.0.0.1", true],
+    ["128.0.0.1", false],
+    ["10.0.0.1", false],
+    ["2001:db8::1", false],
+  ])("%s -> %s", (ip, expected) => {
+    expect(isLoopbackIp(ip)).toBe(expected);
   });
 });
 

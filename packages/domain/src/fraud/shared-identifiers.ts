@@ -49,6 +49,15 @@ export function normalizeIp(ip: string): string {
   return mapped ? mapped[1]! : t;
 }
 
+/**
+ * A loopback address says the request came from this machine (local development, or a proxy that
+ * does not forward the client's address), not where the trader was: it is never evidence.
+ */
+export function isLoopbackIp(ip: string): boolean {
+  const n = normalizeIp(ip);
+  return n === "::1" || /^127\.\d+\.\d+\.\d+$/.test(n);
+}
+
 interface Seen {
   traders: Map<string, number>;
   first: number;
@@ -100,7 +109,9 @@ export function detectSharedIdentifiers(
     [
       "shared_ip",
       collect(
-        signIns.map((s) => ({ traderId: s.traderId, at: s.at, value: normalizeIp(s.ip) })),
+        signIns
+          .filter((s) => !isLoopbackIp(s.ip))
+          .map((s) => ({ traderId: s.traderId, at: s.at, value: normalizeIp(s.ip) })),
         new Set((opts.ignore?.ips ?? []).map(normalizeIp)),
       ),
     ],
