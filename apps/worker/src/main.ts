@@ -6,18 +6,15 @@ import { startComplianceSchedulers } from "@propdesk/services/compliance";
 import { env } from "@propdesk/services/env";
 import { startHealthServer } from "@propdesk/services/health";
 import {
-  bullConnection,
-  bullPrefix,
   closeQueues,
   jobDefinitions,
   jobRegistry,
   OutboxRelay,
-  runJob,
+  startJobWorker,
 } from "@propdesk/services/jobs";
 import { createLogger } from "@propdesk/services/logging";
 import { startFinanceSchedulers } from "@propdesk/services/reconciliation";
 import { closeRedis, redis } from "@propdesk/services/redis";
-import { Worker } from "bullmq";
 
 /**
  * The worker process: relays committed outbox rows into BullMQ and runs every job. SIGTERM stops
@@ -61,15 +58,7 @@ startRiskProcess();
 const queueNames = [...new Set(jobDefinitions.map((j) => j.queue))].filter(
   (q) => q !== applyChallengeEffects.queue,
 );
-const workers = queueNames.map((name) =>
-  new Worker(name, (job) => runJob(job, jobRegistry, log), {
-    connection: bullConnection(),
-    prefix: bullPrefix(),
-    concurrency: 8,
-  }).on("failed", (job, err) =>
-    log.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, "job failed"),
-  ),
-);
+const workers = queueNames.map((name) => startJobWorker(name, log));
 
 const health = startHealthServer(
   config.WORKER_HEALTH_PORT,

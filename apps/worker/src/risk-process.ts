@@ -1,11 +1,10 @@
 import { dataLayer } from "@propdesk/db";
 import { applyChallengeEffects } from "@propdesk/services/challenges";
 import { env } from "@propdesk/services/env";
-import { bullConnection, bullPrefix, closeQueues, jobRegistry, runJob } from "@propdesk/services/jobs";
+import { closeQueues, startJobWorker } from "@propdesk/services/jobs";
 import { createLogger } from "@propdesk/services/logging";
 import { closeRedis } from "@propdesk/services/redis";
 import { riskWorkerOptionsFromEnv, startRiskWorker } from "@propdesk/services/risk";
-import { Worker } from "bullmq";
 
 /**
  * The live-risk process, started and supervised by the worker (apps/worker/src/main.ts): the
@@ -17,13 +16,7 @@ const config = env();
 const log = createLogger("risk", config.LOG_LEVEL);
 
 const risk = await startRiskWorker(riskWorkerOptionsFromEnv(log));
-const challengesWorker = new Worker(applyChallengeEffects.queue, (job) => runJob(job, jobRegistry, log), {
-  connection: bullConnection(),
-  prefix: bullPrefix(),
-  concurrency: 8,
-}).on("failed", (job, err) =>
-  log.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, "job failed"),
-);
+const challengesWorker = startJobWorker(applyChallengeEffects.queue, log);
 process.send?.({ type: "ready" });
 
 let stopping = false;

@@ -33,6 +33,8 @@ export const envSchema = z.object({
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default("PropDesk <no-reply@propdesk.local>"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** How long a job's lock lasts, and how often lapsed locks are looked for (see startJobWorker). */
+  JOB_LOCK_MS: z.coerce.number().int().min(2000).max(600_000).default(30_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 });
 

@@ -1,5 +1,6 @@
 export * from "./define-job";
 export * from "./enqueue";
+export * from "./job-worker";
 export * from "./outbox-relay";
 export * from "./queues";
 export * from "./registry";

@@ -45,6 +45,8 @@ function startWorker(n: number): ChildProcess {
         WORKER_HEALTH_PORT: String(3640 + n),
         LOG_LEVEL: "warn",
         PROPDESK_ENV: "test",
+        // The killed worker's batch job is taken up again once its lock lapses.
+        JOB_LOCK_MS: "4000",
       },
     },
   );
