@@ -363,8 +363,9 @@ export interface StateCheckpoint {
   phaseIndex: number;
   engineStatus: string;
   suspended: boolean;
-  state: string;
-  dayProfits: string;
+  /** The engine state and closed days as they are at the checkpoint (serialised by checkpointPayload). */
+  state: unknown;
+  dayProfits: unknown;
   lastInputId: number;
   lastTMs: number;
   currency: string;
@@ -391,26 +392,45 @@ export interface HourBars {
   maxLossFloor: number[];
 }
 
+/**
+ * A checkpoint's rows as two JSON documents, serialised at once by the caller (the engine states go
+ * on changing while the write runs in the background). One JSON.stringify per checkpoint instead of
+ * a string per state plus the driver's escaping of every array element.
+ */
+export interface CheckpointPayload {
+  states: string | null;
+  bars: string | null;
+}
+
+export function checkpointPayload(
+  states: readonly StateCheckpoint[],
+  bars: readonly HourBars[],
+): CheckpointPayload {
+  return {
+    states: states.length > 0 ? JSON.stringify(states) : null,
+    bars: bars.length > 0 ? JSON.stringify(bars) : null,
+  };
+}
+
 /** Writes engine states, equity bars and the partition's checkpoint cursor (one transaction). */
 export async function writeCheckpoint(
   sql: TenantSql,
   partition: number,
   checkpointInputId: number,
-  states: readonly StateCheckpoint[],
-  bars: readonly HourBars[],
+  payload: CheckpointPayload,
 ): Promise<void> {
-  if (states.length > 0) {
-    const col = <K extends keyof StateCheckpoint>(k: K) => states.map((s) => s[k]);
+  if (payload.states !== null) {
     await sql.query(
       `INSERT INTO risk_engine_states AS s (tenant_id, challenge_id, partition, platform, desk_id, trading_account_id, phase_index,
          engine_status, suspended, state, day_profits, last_input_id, last_t_ms, currency, balance, equity, open_positions,
          daily_floor, max_loss_floor, room, room_bp, next_due_ms, updated_at)
-       SELECT $1, x.c, x.p, x.pl, x.d, x.a, x.ph, x.st, x.su, x.state::jsonb, x.days::jsonb, x.li, x.lt, x.cur, x.b, x.e, x.op,
-         x.df, x.mf, x.r, x.rbp, x.nd, now()
-       FROM unnest($2::uuid[], $3::smallint[], $4::text[], $5::uuid[], $6::uuid[], $7::int[], $8::text[], $9::boolean[],
-         $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::bigint[], $17::int[],
-         $18::bigint[], $19::bigint[], $20::bigint[], $21::int[], $22::bigint[])
-         AS x(c, p, pl, d, a, ph, st, su, state, days, li, lt, cur, b, e, op, df, mf, r, rbp, nd)
+       SELECT $1, x."challengeId", x.partition, x.platform, x."deskId", x."tradingAccountId", x."phaseIndex",
+         x."engineStatus", x.suspended, x.state, x."dayProfits", x."lastInputId", x."lastTMs", x.currency, x.balance,
+         x.equity, x."openPositions", x."dailyFloor", x."maxLossFloor", x.room, x."roomBp", x."nextDueMs", now()
+       FROM jsonb_to_recordset($2::jsonb) AS x("challengeId" uuid, partition smallint, platform text, "deskId" uuid,
+         "tradingAccountId" uuid, "phaseIndex" int, "engineStatus" text, suspended boolean, state jsonb,
+         "dayProfits" jsonb, "lastInputId" bigint, "lastTMs" bigint, currency text, balance bigint, equity bigint,
+         "openPositions" int, "dailyFloor" bigint, "maxLossFloor" bigint, room bigint, "roomBp" int, "nextDueMs" bigint)
        ON CONFLICT (tenant_id, challenge_id) DO UPDATE SET partition = excluded.partition, platform = excluded.platform,
          trading_account_id = excluded.trading_account_id, phase_index = excluded.phase_index,
          engine_status = excluded.engine_status, suspended = excluded.suspended, state = excluded.state,
@@ -418,60 +438,23 @@ export async function writeCheckpoint(
          balance = excluded.balance, equity = excluded.equity, open_positions = excluded.open_positions,
          daily_floor = excluded.daily_floor, max_loss_floor = excluded.max_loss_floor, room = excluded.room,
          room_bp = excluded.room_bp, next_due_ms = excluded.next_due_ms, updated_at = now()`,
-      [
-        sql.tenantId,
-        col("challengeId"),
-        col("partition"),
-        col("platform"),
-        col("deskId"),
-        col("tradingAccountId"),
-        col("phaseIndex"),
-        col("engineStatus"),
-        col("suspended"),
-        col("state"),
-        col("dayProfits"),
-        col("lastInputId"),
-        col("lastTMs"),
-        col("currency"),
-        col("balance"),
-        col("equity"),
-        col("openPositions"),
-        col("dailyFloor"),
-        col("maxLossFloor"),
-        col("room"),
-        col("roomBp"),
-        col("nextDueMs"),
-      ],
+      [sql.tenantId, payload.states],
     );
   }
-  if (bars.length > 0) {
-    // Arrays of arrays travel as PostgreSQL array literals, one per row.
-    const lit = (a: number[]) => `{${a.join(",")}}`;
-    const col = (k: keyof HourBars) => bars.map((b) => lit(b[k] as number[]));
+  if (payload.bars !== null) {
     await sql.query(
       `INSERT INTO risk_equity_bars (tenant_id, trading_account_id, hour_ms, minutes, equity_open, equity_high, equity_low,
          equity_close, balance, daily_floor, max_loss_floor)
-       SELECT $1, x.a, x.h, x.m::smallint[], x.o::bigint[], x.hi::bigint[], x.lo::bigint[], x.c::bigint[], x.b::bigint[],
-         x.df::bigint[], x.mf::bigint[]
-       FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-         $10::text[], $11::text[]) AS x(a, h, m, o, hi, lo, c, b, df, mf)
+       SELECT $1, x."tradingAccountId", x."hourMs", x.minutes, x."equityOpen", x."equityHigh", x."equityLow",
+         x."equityClose", x.balance, x."dailyFloor", x."maxLossFloor"
+       FROM jsonb_to_recordset($2::jsonb) AS x("tradingAccountId" uuid, "hourMs" bigint, minutes smallint[],
+         "equityOpen" bigint[], "equityHigh" bigint[], "equityLow" bigint[], "equityClose" bigint[], balance bigint[],
+         "dailyFloor" bigint[], "maxLossFloor" bigint[])
        ON CONFLICT (tenant_id, trading_account_id, hour_ms) DO UPDATE SET minutes = excluded.minutes,
          equity_open = excluded.equity_open, equity_high = excluded.equity_high, equity_low = excluded.equity_low,
          equity_close = excluded.equity_close, balance = excluded.balance, daily_floor = excluded.daily_floor,
          max_loss_floor = excluded.max_loss_floor`,
-      [
-        sql.tenantId,
-        bars.map((b) => b.tradingAccountId),
-        bars.map((b) => b.hourMs),
-        col("minutes"),
-        col("equityOpen"),
-        col("equityHigh"),
-        col("equityLow"),
-        col("equityClose"),
-        col("balance"),
-        col("dailyFloor"),
-        col("maxLossFloor"),
-      ],
+      [sql.tenantId, payload.bars],
     );
   }
   await sql.query(

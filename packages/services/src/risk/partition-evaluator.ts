@@ -242,7 +242,7 @@ export class PartitionEvaluator {
       return batch;
     });
     if (rows.length === 0) {
-      if (this.checkpointDue()) await this.checkpoint();
+      if (this.checkpointDue(true)) await this.checkpoint();
       return 0;
     }
     const t1 = performance.now();
@@ -368,13 +368,16 @@ export class PartitionEvaluator {
   }
 
   /**
-   * Checkpoints every `checkpointMs` while few challenges change, and less often as more do (1.5 ms
-   * per changed challenge, at most 10 s): the cost of a checkpoint grows with what it writes, and
-   * what a crash costs is only re-applying the stored inputs since the last one.
+   * Checkpoints every `checkpointMs` when caught up or while few challenges change, and less often
+   * under load as more do (4 ms per changed challenge, at most 10 s): the cost of a checkpoint grows
+   * with what it writes, and what a crash costs is only re-applying the stored inputs since the
+   * last one.
    */
-  private checkpointDue(): boolean {
+  private checkpointDue(caughtUp = false): boolean {
     if (this.writingNow || (this.dirty.size === 0 && this.finishedBars.length === 0)) return false;
-    const interval = Math.min(10_000, Math.max(this.checkpointMs, this.dirty.size * 1.5));
+    const interval = caughtUp
+      ? this.checkpointMs
+      : Math.min(10_000, Math.max(this.checkpointMs, this.dirty.size * 4));
     return Date.now() - this.lastCheckpointAt >= interval;
   }
 
@@ -415,8 +418,8 @@ export class PartitionEvaluator {
         phaseIndex: s.phase,
         engineStatus: s.started === 1 ? s.status : "not_started",
         suspended: rt.engine.suspended,
-        state: JSON.stringify(s),
-        dayProfits: JSON.stringify(rt.engine.days),
+        state: s,
+        dayProfits: rt.engine.days,
         lastInputId: rt.lastInputId,
         lastTMs: s.lastT,
         currency: rt.currency,
@@ -430,6 +433,8 @@ export class PartitionEvaluator {
         nextDueMs: nextDue(rt.engine),
       });
     }
+    // Serialised now: the states go on changing while the write runs.
+    const payload = riskPipeline.checkpointPayload(states, bars);
     const runtimes = [...this.dirty];
     this.finishedBars.length = 0;
     this.dirty.clear();
@@ -439,7 +444,7 @@ export class PartitionEvaluator {
       await previous;
       try {
         await sqlLayer().withTenant(this.tenantId, (sql) =>
-          riskPipeline.writeCheckpoint(sql, this.partition, at, states, bars),
+          riskPipeline.writeCheckpoint(sql, this.partition, at, payload),
         );
         this.checkpointed = Math.max(this.checkpointed, at);
         this.stats.checkpoints++;

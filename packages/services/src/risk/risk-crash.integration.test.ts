@@ -7,6 +7,7 @@ import type { PlatformUpdate } from "../platforms/platform-update";
 import { tenantFixture } from "../testing/fixtures";
 import {
   accountsOf,
+  checkpointedStateOf,
   decisionsOf,
   deliverStream,
   fastRulesProgram,
@@ -110,6 +111,9 @@ describe("an evaluator killed with SIGKILL mid-stream", () => {
     await evaluators.drain();
     const expected = await decisionsOf(ref.tenantId, refIds);
     expect(expected.filter((d) => d.lifecycle).length).toBeGreaterThan(0);
+    const expectedCheckpoint = await checkpointedStateOf(ref.tenantId, refIds);
+    expect(expectedCheckpoint.states).toHaveLength(ACCOUNTS);
+    expect(expectedCheckpoint.bars.length).toBeGreaterThanOrEqual(ACCOUNTS);
 
     // The same stream, to an evaluator process that is killed while it works through it.
     const k = await tenantFixture("killed");
@@ -134,6 +138,8 @@ describe("an evaluator killed with SIGKILL mid-stream", () => {
     await new Promise((r) => child.once("exit", r));
 
     expect(await decisionsOf(k.tenantId, ids)).toEqual(expected);
+    // The checkpointed engine states and equity bars are those of the uninterrupted run too.
+    expect(await checkpointedStateOf(k.tenantId, ids)).toEqual(expectedCheckpoint);
     // Nothing doubled in the challenges' histories either: one lifecycle transition per decision that causes one.
     const { rows } = await sqlAs("platform").query<{ n: number }>(
       "SELECT count(*)::int AS n FROM challenge_events WHERE tenant_id = $1 AND kind = 'engine'",

@@ -1,4 +1,5 @@
 import { dataLayer } from "@propdesk/db";
+import { sqlAs } from "@propdesk/db/testing/sql";
 import { assignChallenge } from "../challenges/challenge-lifecycle";
 import type { BridgeDelivery } from "../ingest/bridge-delivery";
 import { ingestPlatformUpdates } from "../ingest/ingest-updates";
@@ -262,6 +263,33 @@ export async function decisionsOf(tenantId: string, challengeIds: readonly strin
           a.idx - b.idx,
       );
   });
+}
+
+/**
+ * What the evaluators checkpointed, by challenge index: each engine state with its floors and room,
+ * and every equity bar row (minutes, closes, balances, floors), in a stable order.
+ */
+export async function checkpointedStateOf(tenantId: string, challengeIds: readonly string[]) {
+  const { rows: states } = await sqlAs("platform").query<Record<string, unknown>>(
+    `SELECT challenge_id::text, phase_index, engine_status, suspended, state, day_profits, balance::text,
+       equity::text, daily_floor::text, max_loss_floor::text, room::text, next_due_ms::text
+     FROM risk_engine_states WHERE tenant_id = $1`,
+    [tenantId],
+  );
+  const { rows: bars } = await sqlAs("platform").query<Record<string, unknown>>(
+    `SELECT a.challenge_id::text, a.phase_index, b.hour_ms::text, b.minutes, b.equity_open::text[], b.equity_high::text[],
+       b.equity_low::text[], b.equity_close::text[], b.balance::text[], b.daily_floor::text[], b.max_loss_floor::text[]
+     FROM risk_equity_bars b JOIN trading_accounts a ON a.tenant_id = b.tenant_id AND a.id = b.trading_account_id
+     WHERE b.tenant_id = $1`,
+    [tenantId],
+  );
+  const byIndex = (r: Record<string, unknown>) => {
+    const { challenge_id, ...rest } = r;
+    return { challenge: challengeIds.indexOf(challenge_id as string), ...rest };
+  };
+  const order = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    JSON.stringify(a).localeCompare(JSON.stringify(b));
+  return { states: states.map(byIndex).sort(order), bars: bars.map(byIndex).sort(order) };
 }
 
 /** Runs the tenant's undispatched outbox jobs of one kind through their real handler (the relay's part). */
