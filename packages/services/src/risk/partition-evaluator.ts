@@ -369,7 +369,7 @@ export class PartitionEvaluator {
 
   /**
    * Checkpoints every `checkpointMs` when caught up or while few challenges change, and less often
-   * under load as more do (4 ms per changed challenge, at most 10 s): the cost of a checkpoint grows
+   * under load as more do (6 ms per changed challenge, at most 15 s): the cost of a checkpoint grows
    * with what it writes, and what a crash costs is only re-applying the stored inputs since the
    * last one.
    */
@@ -377,7 +377,7 @@ export class PartitionEvaluator {
     if (this.writingNow || (this.dirty.size === 0 && this.finishedBars.length === 0)) return false;
     const interval = caughtUp
       ? this.checkpointMs
-      : Math.min(10_000, Math.max(this.checkpointMs, this.dirty.size * 4));
+      : Math.min(15_000, Math.max(this.checkpointMs, this.dirty.size * 6));
     return Date.now() - this.lastCheckpointAt >= interval;
   }
 
