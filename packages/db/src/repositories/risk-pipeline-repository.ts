@@ -363,7 +363,7 @@ export interface StateCheckpoint {
   phaseIndex: number;
   engineStatus: string;
   suspended: boolean;
-  /** The engine state and closed days as they are at the checkpoint (serialised by checkpointPayload). */
+  /** The engine state and closed days as they are at the checkpoint. */
   state: unknown;
   dayProfits: unknown;
   lastInputId: number;
@@ -393,23 +393,16 @@ export interface HourBars {
 }
 
 /**
- * A checkpoint's rows as two JSON documents, serialised at once by the caller (the engine states go
- * on changing while the write runs in the background). One JSON.stringify per checkpoint instead of
- * a string per state plus the driver's escaping of every array element.
+ * A checkpoint's rows, each already serialised with JSON.stringify by the caller when it took it
+ * (the engine states go on changing while the write runs in the background; serialising row by row
+ * lets the caller give way to other work in between). They travel as two JSON arrays read by
+ * jsonb_to_recordset: no string per state inside a string, no driver escaping of array elements.
  */
 export interface CheckpointPayload {
-  states: string | null;
-  bars: string | null;
-}
-
-export function checkpointPayload(
-  states: readonly StateCheckpoint[],
-  bars: readonly HourBars[],
-): CheckpointPayload {
-  return {
-    states: states.length > 0 ? JSON.stringify(states) : null,
-    bars: bars.length > 0 ? JSON.stringify(bars) : null,
-  };
+  /** JSON of StateCheckpoint rows. */
+  states: readonly string[];
+  /** JSON of HourBars rows. */
+  bars: readonly string[];
 }
 
 /** Writes engine states, equity bars and the partition's checkpoint cursor (one transaction). */
@@ -419,7 +412,7 @@ export async function writeCheckpoint(
   checkpointInputId: number,
   payload: CheckpointPayload,
 ): Promise<void> {
-  if (payload.states !== null) {
+  if (payload.states.length > 0) {
     await sql.query(
       `INSERT INTO risk_engine_states AS s (tenant_id, challenge_id, partition, platform, desk_id, trading_account_id, phase_index,
          engine_status, suspended, state, day_profits, last_input_id, last_t_ms, currency, balance, equity, open_positions,
@@ -438,10 +431,10 @@ export async function writeCheckpoint(
          balance = excluded.balance, equity = excluded.equity, open_positions = excluded.open_positions,
          daily_floor = excluded.daily_floor, max_loss_floor = excluded.max_loss_floor, room = excluded.room,
          room_bp = excluded.room_bp, next_due_ms = excluded.next_due_ms, updated_at = now()`,
-      [sql.tenantId, payload.states],
+      [sql.tenantId, `[${payload.states.join(",")}]`],
     );
   }
-  if (payload.bars !== null) {
+  if (payload.bars.length > 0) {
     await sql.query(
       `INSERT INTO risk_equity_bars (tenant_id, trading_account_id, hour_ms, minutes, equity_open, equity_high, equity_low,
          equity_close, balance, daily_floor, max_loss_floor)
@@ -454,7 +447,7 @@ export async function writeCheckpoint(
          equity_open = excluded.equity_open, equity_high = excluded.equity_high, equity_low = excluded.equity_low,
          equity_close = excluded.equity_close, balance = excluded.balance, daily_floor = excluded.daily_floor,
          max_loss_floor = excluded.max_loss_floor`,
-      [sql.tenantId, payload.bars],
+      [sql.tenantId, `[${payload.bars.join(",")}]`],
     );
   }
   await sql.query(

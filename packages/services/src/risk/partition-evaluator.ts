@@ -390,15 +390,21 @@ export class PartitionEvaluator {
     const previous = this.writing;
     this.writingNow = true;
     let serialised = 0;
-    const states: riskPipeline.StateCheckpoint[] = [];
+    // Serialised row by row as they are taken: the states go on changing once this returns.
+    const payload: { states: string[]; bars: string[] } = { states: [], bars: [] };
     const bars: riskPipeline.HourBars[] = [];
-    for (const b of this.finishedBars) bars.push(snapshotBars(b));
+    const takeBars = (b: riskPipeline.HourBars) => {
+      const copy = snapshotBars(b);
+      bars.push(copy);
+      payload.bars.push(JSON.stringify(copy));
+    };
+    for (const b of this.finishedBars) takeBars(b);
     for (const rt of this.dirty) {
       // Serialised in slices (this partition waits; the others go on): nothing here changes meanwhile.
       if (++serialised % 200 === 0) await commitGate.idle();
       for (const b of rt.bars.values())
         if (b.dirty) {
-          bars.push(snapshotBars(b));
+          takeBars(b);
           b.dirty = false;
         }
       const s = rt.engine.state;
@@ -409,7 +415,7 @@ export class PartitionEvaluator {
         [...rt.accounts.values()].find((a) => a.phase === s.phase);
       if (!account) continue;
       const room = roomOf(rt.engine);
-      states.push({
+      const row: riskPipeline.StateCheckpoint = {
         challengeId: rt.challengeId,
         partition: this.partition,
         platform: account.platform,
@@ -431,10 +437,9 @@ export class PartitionEvaluator {
         room: room.room,
         roomBp: room.roomBp,
         nextDueMs: nextDue(rt.engine),
-      });
+      };
+      payload.states.push(JSON.stringify(row));
     }
-    // Serialised now: the states go on changing while the write runs.
-    const payload = riskPipeline.checkpointPayload(states, bars);
     const runtimes = [...this.dirty];
     this.finishedBars.length = 0;
     this.dirty.clear();
