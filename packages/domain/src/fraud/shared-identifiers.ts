@@ -109,9 +109,9 @@ export function detectSharedIdentifiers(
     [
       "shared_ip",
       collect(
-        signIns
-          .filter((s) => !isLoopbackIp(s.ip))
-          .map((s) => ({ traderId: s.traderId, at: s.at, value: normalizeIp(s.ip) })),
+        signIns.flatMap((s) =>
+          isLoopbackIp(s.ip) ? [] : [{ traderId: s.traderId, at: s.at, value: normalizeIp(s.ip) }],
+        ),
         new Set((opts.ignore?.ips ?? []).map(normalizeIp)),
       ),
     ],

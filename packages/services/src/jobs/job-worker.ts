@@ -11,12 +11,12 @@ import { runJob } from "./run-job";
  * often lapsed locks are looked for, so a crashed job resumes within about twice that. The lock is
  * renewed every half of it while the job runs.
  */
-export function startJobWorker(queueName: string, log: Logger, opts: { concurrency?: number } = {}) {
+export function startJobWorker(queueName: string, log: Logger) {
   const lockMs = env().JOB_LOCK_MS;
   return new Worker<JobEnvelope>(queueName, (job) => runJob(job, jobRegistry, log), {
     connection: bullConnection(),
     prefix: bullPrefix(),
-    concurrency: opts.concurrency ?? 8,
+    concurrency: 8,
     lockDuration: lockMs,
     stalledInterval: lockMs,
   }).on("failed", (job, err) =>

@@ -382,15 +382,16 @@ export class PartitionEvaluator {
   }
 
   /**
-   * Writes every changed engine state and bar row and the cursor, in one unit of work. The states are
-   * serialised here, synchronously; the write runs in the background while evaluation goes on (one
-   * checkpoint at a time), so a large checkpoint never stalls the breach path.
+   * Writes every changed engine state and bar row and the cursor, in one unit of work. Each row is
+   * serialised here as it is taken, in slices of 200 that give way to the other partitions (this
+   * partition waits, so nothing it owns changes meanwhile); the write then runs in the background
+   * while evaluation goes on (one checkpoint at a time), so a large checkpoint never stalls the
+   * breach path.
    */
   async checkpoint(): Promise<void> {
     const previous = this.writing;
     this.writingNow = true;
     let serialised = 0;
-    // Serialised row by row as they are taken: the states go on changing once this returns.
     const payload: { states: string[]; bars: string[] } = { states: [], bars: [] };
     const bars: riskPipeline.HourBars[] = [];
     const takeBars = (b: riskPipeline.HourBars) => {
@@ -400,7 +401,6 @@ export class PartitionEvaluator {
     };
     for (const b of this.finishedBars) takeBars(b);
     for (const rt of this.dirty) {
-      // Serialised in slices (this partition waits; the others go on): nothing here changes meanwhile.
       if (++serialised % 200 === 0) await commitGate.idle();
       for (const b of rt.bars.values())
         if (b.dirty) {
