@@ -40,6 +40,9 @@ const prep = spawnSync(process.execPath, [tsxCli, "scripts/prepare.ts", "--fresh
 });
 if (prep.status !== 0) fail("e2e database preparation failed");
 
+// The web and worker logs (warnings and up) go to stderr, which Playwright prints: a failed job
+// behind a failing browser test is then in CI's output.
+const logsToStderr = ["ignore", 2, 2];
 const children = [
   spawn(process.execPath, [tsxCli, "packages/services/src/testing/run-standins.ts"], {
     cwd: root,
@@ -49,12 +52,12 @@ const children = [
   spawn(process.execPath, [tsxCli, "apps/web/server.ts"], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production" },
-    stdio: "inherit",
+    stdio: logsToStderr,
   }),
   spawn(process.execPath, [tsxCli, "apps/worker/src/main.ts"], {
     cwd: root,
     env: process.env,
-    stdio: "inherit",
+    stdio: logsToStderr,
   }),
 ];
 const stop = () => {

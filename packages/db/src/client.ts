@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { AppError } from "@propdesk/domain";
 import { type DatabaseUrls, databaseUrlsFromEnv } from "./database-urls";
 import { type Prisma, PrismaClient } from "./generated/prisma/client";
+import { SerialClient } from "./serial-client";
 
 /**
  * A unit of work inside one tenant: a transaction in which `app.tenant_id` is set, so every row it
@@ -39,7 +40,7 @@ export interface DataLayer {
 }
 
 function prismaFor(url: string, max: number): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max, Client: SerialClient }) });
 }
 
 export function createDataLayer(

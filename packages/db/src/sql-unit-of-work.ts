@@ -1,6 +1,7 @@
 import { AppError } from "@propdesk/domain";
 import pg from "pg";
 import { type DatabaseUrls, databaseUrlsFromEnv } from "./database-urls";
+import { SerialClient } from "./serial-client";
 
 /**
  * Plain-SQL units of work for the hot paths (platform ingest, risk evaluation), where Prisma's
@@ -28,16 +29,16 @@ export interface SqlLayer {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** `begin`: the statements that open the unit of work, sent as one simple query (one round trip). */
 async function inTransaction<T>(
   pool: pg.Pool,
-  setup: ((c: pg.PoolClient) => Promise<unknown>) | null,
+  begin: string,
   work: (c: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
-    await client.query("BEGIN");
-    if (setup) await setup(client);
+    await client.query(begin);
     const out = await work(client);
     await client.query("COMMIT");
     return out;
@@ -55,7 +56,7 @@ export function createSqlLayer(
   urls: Pick<DatabaseUrls, "app" | "platform"> = databaseUrlsFromEnv(),
   opts: { poolSize?: number } = {},
 ): SqlLayer {
-  const app = new pg.Pool({ connectionString: urls.app, max: opts.poolSize ?? 6 });
+  const app = new pg.Pool({ connectionString: urls.app, max: opts.poolSize ?? 6, Client: SerialClient });
   let platform: pg.Pool | undefined;
   // An idle client that errors (server restart) must not crash the process.
   app.on("error", () => {});
@@ -65,7 +66,8 @@ export function createSqlLayer(
         return Promise.reject(new AppError("VALIDATION", `Tenant id "${tenantId}" is not a UUID.`));
       return inTransaction(
         app,
-        (c) => c.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]),
+        // The tenant id is a checked UUID: safe to inline, so BEGIN and the setting take one round trip.
+        `BEGIN; SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`,
         (c) =>
           work({
             __scope: "tenant-sql",
@@ -77,10 +79,10 @@ export function createSqlLayer(
     },
     withPlatform(work) {
       if (!platform) {
-        platform = new pg.Pool({ connectionString: urls.platform, max: 2 });
+        platform = new pg.Pool({ connectionString: urls.platform, max: 2, Client: SerialClient });
         platform.on("error", () => {});
       }
-      return inTransaction(platform, null, (c) =>
+      return inTransaction(platform, "BEGIN", (c) =>
         work({
           __scope: "platform-sql",
           query: async <R extends object>(text: string, params?: unknown[]) =>

@@ -1,8 +1,13 @@
 import { useNavigation } from "@remix-run/react";
-import type { InputHTMLAttributes, ReactNode } from "react";
+import { type InputHTMLAttributes, type ReactNode, useId } from "react";
 
+/**
+ * The page's CSRF token with this form's own id appended: each form of a page can be sent once with
+ * it, so a second form still works right after the first one, before the page has its new token.
+ */
 export function CsrfField({ token }: { token: string }) {
-  return <input type="hidden" name="_csrf" value={token} />;
+  const form = useId().replace(/[^A-Za-z0-9]/g, "");
+  return <input type="hidden" name="_csrf" value={`${token}.${form}`} />;
 }
 
 type ActionResult =

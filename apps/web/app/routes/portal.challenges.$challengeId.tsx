@@ -11,7 +11,7 @@ import { requireTrader } from "../lib/trader.server";
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { principal } = await requireTrader(request, context);
   const hours = new URL(request.url).searchParams.get("hours");
-  const [{ summary, events }, risk] = await orHttpError(() =>
+  const [{ summary, events, awaitsKyc }, risk] = await orHttpError(() =>
     Promise.all([
       traderChallenge(principal, params.challengeId),
       traderChallengeRisk(principal, params.challengeId, hours === "all" ? 24 * 90 : hours),
@@ -19,6 +19,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   );
   return {
     challenge: summary,
+    awaitsKyc,
     risk,
     zone: principal.timezone,
     servedAt: Date.now(),
@@ -41,7 +42,7 @@ const ranges = [
 ];
 
 export default function ChallengeDetail() {
-  const { challenge, risk, zone, servedAt, timeline } = useLoaderData<typeof loader>();
+  const { challenge, awaitsKyc, risk, zone, servedAt, timeline } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   useLiveRefresh(3);
   const s = risk.standing;
@@ -77,6 +78,13 @@ export default function ChallengeDetail() {
         <div className="alert warn" role="status">
           Trading is paused for the rest of the trading day: your equity went below today's daily floor. It
           reopens when the next trading day starts.
+        </div>
+      ) : null}
+      {awaitsKyc ? (
+        <div className="alert warn" role="status" data-testid="funded-awaits-kyc">
+          You passed your evaluation. This desk verifies your identity before opening your funded account: it
+          opens as soon as your verification is approved.{" "}
+          <Link to="/portal/verification">Verify your identity</Link>
         </div>
       ) : null}
       {challenge.status === "suspended" ? (

@@ -10,7 +10,7 @@ import {
   traderPayoutHistory,
 } from "@propdesk/services/payouts";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField, Field, FormError, fieldError, SubmitButton } from "../components/form";
 import { PayoutStatusBadge } from "../components/payout-badges";
 import { consumeCsrf, issueCsrf } from "../lib/csrf.server";
@@ -143,7 +143,15 @@ export default function PortalPayouts() {
               <div className="alert warn">
                 <ul>
                   {p.reasons.map((r) => (
-                    <li key={r.code}>{r.message}</li>
+                    <li key={r.code}>
+                      {r.message}
+                      {r.code.startsWith("kyc_") ? (
+                        <>
+                          {" "}
+                          <Link to="/portal/verification">Verify your identity</Link>
+                        </>
+                      ) : null}
+                    </li>
                   ))}
                 </ul>
                 {p.availableAt ? <p>Possible from {when(p.availableAt)}.</p> : null}

@@ -55,46 +55,75 @@ export async function lockChallenge(db: TenantDb, challengeId: string): Promise<
   return rows.length === 1;
 }
 
-export function updateChallengeState(
+/** Challenges locked by a unit of work: what their transitions need, by id. */
+export type LockedChallenges = Map<string, { lifecycle: unknown; deskId: string; lastSeq: number }>;
+
+/**
+ * Locks the challenges for a unit of work's transitions (in id order, so two units of work locking
+ * overlapping sets never deadlock) and returns what a transition needs: the lifecycle, the desk and
+ * the last event seq. Two statements however many challenges (live risk commits bursts of breaches):
+ * the lock, then the read. Under READ COMMITTED a statement that waited for a lock still reads every
+ * other table as of its own start, so reading the last seq in the locking statement would miss the
+ * event the lock holder committed (and collide with its seq).
+ */
+export async function lockChallengesForTransition(
   db: TenantDb,
-  challengeId: string,
-  data: { lifecycle: Prisma.InputJsonValue; status: string; phaseIndex: number; statusChanged: boolean },
-) {
-  const now = new Date();
-  return db.challenge.update({
-    where: { tenantId_id: { tenantId: db.tenantId, id: challengeId } },
-    data: {
-      lifecycle: data.lifecycle,
-      status: data.status,
-      phaseIndex: data.phaseIndex,
-      updatedAt: now,
-      ...(data.statusChanged ? { statusChangedAt: now } : {}),
-    },
-  });
+  challengeIds: readonly string[],
+): Promise<LockedChallenges> {
+  const ids = [...new Set(challengeIds)].sort();
+  await db.$executeRaw`
+    SELECT 1 FROM challenges WHERE tenant_id = ${db.tenantId}::uuid AND id = ANY(${ids}::uuid[])
+    ORDER BY id FOR NO KEY UPDATE`;
+  const rows = await db.$queryRaw<{ id: string; lifecycle: unknown; desk_id: string; last_seq: number }[]>`
+    SELECT c.id::text AS id, c.lifecycle, c.desk_id::text AS desk_id,
+      coalesce((SELECT max(e.seq) FROM challenge_events e WHERE e.tenant_id = c.tenant_id AND e.challenge_id = c.id), 0)::int AS last_seq
+    FROM challenges c WHERE c.tenant_id = ${db.tenantId}::uuid AND c.id = ANY(${ids}::uuid[])`;
+  return new Map(rows.map((r) => [r.id, { lifecycle: r.lifecycle, deskId: r.desk_id, lastSeq: r.last_seq }]));
 }
 
-export async function nextChallengeEventSeq(db: TenantDb, challengeId: string): Promise<number> {
-  const r = await db.challengeEvent.aggregate({ where: { challengeId }, _max: { seq: true } });
-  return (r._max.seq ?? 0) + 1;
-}
-
-export function insertChallengeEvent(
+/** Stores new lifecycle states (one statement for all). */
+export async function updateChallengeStates(
   db: TenantDb,
-  data: {
+  rows: ReadonlyArray<{
     challengeId: string;
-    seq: number;
-    kind: "lifecycle" | "engine";
-    type: string;
+    lifecycle: unknown;
+    status: string;
     phaseIndex: number;
-    tradingAccountId: string | null;
-    fromState: string | null;
-    toState: string | null;
-    cause: Prisma.InputJsonValue;
-    details: Prisma.InputJsonValue;
-    occurredAt: Date;
-  },
-) {
-  return db.challengeEvent.create({ data: { tenantId: db.tenantId, ...data } });
+    statusChanged: boolean;
+  }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.$executeRaw`
+    UPDATE challenges c SET lifecycle = x.lifecycle, status = x.status, phase_index = x.phase_index, updated_at = now(),
+      status_changed_at = CASE WHEN x.changed THEN now() ELSE c.status_changed_at END
+    FROM unnest(${rows.map((r) => r.challengeId)}::uuid[], ${rows.map((r) => JSON.stringify(r.lifecycle))}::jsonb[],
+      ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.phaseIndex)}::int[], ${rows.map((r) => r.statusChanged)}::boolean[])
+      AS x(id, lifecycle, status, phase_index, changed)
+    WHERE c.tenant_id = ${db.tenantId}::uuid AND c.id = x.id`;
+}
+
+/** Appends events (their seqs chosen by the caller, with the challenges locked). */
+export async function insertChallengeEvents(
+  db: TenantDb,
+  rows: readonly ChallengeEventInsert[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.challengeEvent.createMany({ data: rows.map((r) => ({ tenantId: db.tenantId, ...r })) });
+}
+
+/** A challenge event to append (its seq chosen by the caller, with the challenge locked). */
+export interface ChallengeEventInsert {
+  challengeId: string;
+  seq: number;
+  kind: "lifecycle" | "engine";
+  type: string;
+  phaseIndex: number;
+  tradingAccountId: string | null;
+  fromState: string | null;
+  toState: string | null;
+  cause: Prisma.InputJsonValue;
+  details: Prisma.InputJsonValue;
+  occurredAt: Date;
 }
 
 export function listChallengeEvents(db: TenantDb, challengeId: string) {
@@ -130,6 +159,31 @@ export function listChallenges(
     skip: opts.skip ?? 0,
     include: challengeInclude,
   });
+}
+
+/**
+ * Challenges whose next platform account is not open yet (just bought, or between phases), with
+ * their newest event's seq: what a held-back provisioning is resumed from.
+ */
+export async function listChallengesAwaitingAccount(
+  db: TenantDb,
+  where: { traderId?: string; deskId?: string },
+) {
+  const rows = await db.challenge.findMany({
+    where: {
+      status: { in: ["provisioned", "awaiting_next_phase"] },
+      ...(where.traderId ? { traderId: where.traderId } : {}),
+      ...(where.deskId ? { deskId: where.deskId } : {}),
+    },
+    select: {
+      id: true,
+      deskId: true,
+      traderId: true,
+      lifecycle: true,
+      events: { select: { seq: true }, orderBy: { seq: "desc" }, take: 1 },
+    },
+  });
+  return rows.map(({ events, ...c }) => ({ ...c, lastEventSeq: events[0]?.seq ?? 0 }));
 }
 
 export function createTradingAccount(

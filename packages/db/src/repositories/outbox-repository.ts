@@ -17,6 +17,30 @@ export function insertOutbox(
   });
 }
 
+/** Many outbox rows in one statement, in the caller's unit of work. */
+export async function insertOutboxRows(
+  db: TenantDb | PlatformDb,
+  tenantId: string,
+  rows: ReadonlyArray<{
+    jobName: string;
+    jobVersion: number;
+    payload: Prisma.InputJsonValue;
+    availableAt?: Date;
+  }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const now = new Date();
+  await db.outboxEvent.createMany({
+    data: rows.map((r) => ({
+      tenantId,
+      jobName: r.jobName,
+      jobVersion: r.jobVersion,
+      payload: r.payload,
+      availableAt: r.availableAt ?? now,
+    })),
+  });
+}
+
 export interface PendingOutboxRow {
   tenant_id: string;
   id: string;

@@ -48,6 +48,26 @@ export function findPlatformActionByKey(db: TenantDb, idempotencyKey: string) {
   });
 }
 
+/**
+ * Whether an action already succeeded under this key and, for trading on/off, the account's flag
+ * already says so: what the outbox job behind the evaluator's immediate action checks first, in one
+ * statement (a burst of breaches queues as many jobs).
+ */
+export async function platformActionDone(
+  db: TenantDb,
+  idempotencyKey: string,
+  tradingEnabled?: boolean,
+): Promise<boolean> {
+  const rows = await db.$queryRaw<{ done: boolean }[]>`
+    SELECT EXISTS (
+      SELECT 1 FROM platform_actions p
+      LEFT JOIN trading_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.trading_account_id
+      WHERE p.tenant_id = ${db.tenantId}::uuid AND p.idempotency_key = ${idempotencyKey} AND p.status = 'succeeded'
+        AND (${tradingEnabled ?? null}::boolean IS NULL OR a.trading_enabled = ${tradingEnabled ?? null}::boolean)
+    ) AS done`;
+  return rows[0]?.done === true;
+}
+
 /** A retry of an action whose earlier attempt failed or never finished. */
 export function retryPlatformAction(db: TenantDb, id: string, requestedAt: Date) {
   return db.platformAction.update({

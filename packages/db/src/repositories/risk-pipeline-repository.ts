@@ -337,20 +337,36 @@ export interface ChallengeContextRow {
   accounts: Array<{ id: string; phase: number; platform: string; platformAccountId: string | null }>;
 }
 
-/** What an evaluator needs to run a challenge: its program version and its trading accounts. */
+/**
+ * What an evaluator needs to run a challenge: its program version and its trading accounts. A
+ * version's definition comes once (on its first row), and not at all for versions the caller holds
+ * already: thousands of challenges share a handful of versions.
+ */
 export function loadChallengeContexts(
   sql: TenantSql,
   challengeIds: readonly string[],
+  knownVersionIds: readonly string[] = [],
 ): Promise<ChallengeContextRow[]> {
   return sql.query<ChallengeContextRow>(
     `SELECT c.id::text AS challenge_id, c.desk_id::text AS desk_id, c.program_version_id::text AS program_version_id,
-       v.definition, c.currency,
+       CASE WHEN c.program_version_id = ANY($3::uuid[])
+         OR row_number() OVER (PARTITION BY c.program_version_id ORDER BY c.id) > 1 THEN NULL
+         ELSE v.definition END AS definition, c.currency,
        coalesce((SELECT json_agg(json_build_object('id', a.id, 'phase', a.phase_index, 'platform', a.platform,
            'platformAccountId', a.platform_account_id))
          FROM trading_accounts a WHERE a.tenant_id = c.tenant_id AND a.challenge_id = c.id), '[]') AS accounts
      FROM challenges c JOIN program_versions v ON v.tenant_id = c.tenant_id AND v.id = c.program_version_id
      WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[])`,
-    [sql.tenantId, challengeIds],
+    [sql.tenantId, challengeIds, knownVersionIds],
+  );
+}
+
+/** Challenges whose engines may receive inputs (an evaluator loads them when it starts). */
+export function listRunningChallengeIds(sql: TenantSql): Promise<Array<{ id: string }>> {
+  return sql.query(
+    `SELECT id::text AS id FROM challenges WHERE tenant_id = $1
+       AND status IN ('provisioned', 'active', 'paused', 'funded', 'awaiting_next_phase', 'suspended')`,
+    [sql.tenantId],
   );
 }
 
@@ -460,12 +476,12 @@ export async function writeCheckpoint(
   );
 }
 
-/** The bar rows of the hours the evaluator resumes in. */
-export async function loadHourBars(
-  sql: TenantSql,
-  keys: ReadonlyArray<{ tradingAccountId: string; hourMs: number }>,
-): Promise<HourBars[]> {
-  if (keys.length === 0) return [];
+/**
+ * Each account's latest bar row: the hour the evaluator resumes building (an account's updates go
+ * on after its engine stopped, so the engine's clock does not say which hour that is).
+ */
+export async function loadLatestHourBars(sql: TenantSql, accountIds: readonly string[]): Promise<HourBars[]> {
+  if (accountIds.length === 0) return [];
   const rows = await sql.query<{
     a: string;
     h: string;
@@ -481,9 +497,10 @@ export async function loadHourBars(
     `SELECT r.trading_account_id::text AS a, r.hour_ms::text AS h, r.minutes AS m, r.equity_open::text[] AS o,
        r.equity_high::text[] AS hi, r.equity_low::text[] AS lo, r.equity_close::text[] AS c, r.balance::text[] AS b,
        r.daily_floor::text[] AS df, r.max_loss_floor::text[] AS mf
-     FROM unnest($2::uuid[], $3::bigint[]) AS k(a, h)
-     JOIN risk_equity_bars r ON r.tenant_id = $1 AND r.trading_account_id = k.a AND r.hour_ms = k.h`,
-    [sql.tenantId, keys.map((k) => k.tradingAccountId), keys.map((k) => k.hourMs)],
+     FROM unnest($2::uuid[]) AS k(a)
+     CROSS JOIN LATERAL (SELECT * FROM risk_equity_bars r WHERE r.tenant_id = $1 AND r.trading_account_id = k.a
+       ORDER BY r.hour_ms DESC LIMIT 1) AS r`,
+    [sql.tenantId, accountIds],
   );
   const nums = (a: string[]) => a.map(Number);
   return rows.map((r) => ({

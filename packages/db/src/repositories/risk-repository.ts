@@ -353,16 +353,6 @@ export async function insertDecisions(
   return inserted.map((r) => ({ id: r.id, challengeId: r.c, inputId: Number(r.i), idx: r.x }));
 }
 
-/** The highest event seq of each challenge (0 when it has none). */
-export async function maxChallengeEventSeqs(db: TenantDb, challengeIds: readonly string[]) {
-  if (challengeIds.length === 0) return new Map<string, number>();
-  const rows = await db.$queryRaw<Array<{ c: string; s: number }>>`
-    SELECT c.id::text AS c, coalesce((SELECT max(e.seq) FROM challenge_events e
-      WHERE e.tenant_id = ${db.tenantId}::uuid AND e.challenge_id = c.id), 0)::int AS s
-    FROM unnest(${[...challengeIds]}::uuid[]) AS c(id)`;
-  return new Map(rows.map((r) => [r.c, r.s]));
-}
-
 export interface EngineEventRow {
   challengeId: string;
   seq: number;

@@ -102,12 +102,19 @@ export async function applyTradeEvents(sql: TenantSql, rows: readonly TradeEvent
       ],
     );
   }
-  // Closes one at a time in arrival order: two partial closes of one trade in one batch must add up.
-  for (const r of closed) {
+  if (closed.length > 0) {
+    // All closes in one statement: the closes of one trade in this batch are added up first (lots,
+    // profit; the last close's price; the latest time), exactly what applying them one by one gives.
     await sql.query(
       `INSERT INTO trades AS t (tenant_id, trading_account_id, challenge_id, platform_trade_id, symbol, side,
          close_price, closed_lots, closed_at, profit, currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9 / 1000.0), $10, $11)
+       SELECT $1, x.a, (array_agg(x.c ORDER BY x.ord DESC))[1], x.id, (array_agg(x.sym ORDER BY x.ord DESC))[1],
+         (array_agg(x.side ORDER BY x.ord DESC))[1], (array_agg(x.price ORDER BY x.ord DESC))[1],
+         sum(x.lots::numeric)::text, to_timestamp(max(x.t) / 1000.0), sum(x.profit),
+         (array_agg(x.cur ORDER BY x.ord DESC))[1]
+       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
+         $10::bigint[], $11::text[]) WITH ORDINALITY AS x(a, c, id, sym, side, price, lots, t, profit, cur, ord)
+       GROUP BY x.a, x.id
        ON CONFLICT (tenant_id, trading_account_id, platform_trade_id) DO UPDATE SET
          close_price = excluded.close_price,
          closed_lots = (t.closed_lots::numeric + excluded.closed_lots::numeric)::text,
@@ -116,16 +123,16 @@ export async function applyTradeEvents(sql: TenantSql, rows: readonly TradeEvent
            THEN greatest(t.closed_at, excluded.closed_at) END`,
       [
         sql.tenantId,
-        r.tradingAccountId,
-        r.challengeId,
-        r.tradeId,
-        r.symbol,
-        r.side,
-        r.price,
-        r.lots,
-        r.tMs,
-        r.profit,
-        r.currency,
+        closed.map((r) => r.tradingAccountId),
+        closed.map((r) => r.challengeId),
+        closed.map((r) => r.tradeId),
+        closed.map((r) => r.symbol),
+        closed.map((r) => r.side),
+        closed.map((r) => r.price),
+        closed.map((r) => r.lots),
+        closed.map((r) => r.tMs),
+        closed.map((r) => (r.profit === null ? null : r.profit.toString())),
+        closed.map((r) => r.currency),
       ],
     );
   }

@@ -12,6 +12,7 @@ import {
   challengeStates,
   eventCauses,
   newChallenge,
+  phaseAwaitingAccount,
   staffReasonRequired,
   transition,
 } from "./challenge-lifecycle";
@@ -384,5 +385,19 @@ describe("engine decisions → lifecycle events", () => {
       const e = lifecycleEventOf({ type: type as "breached", phase: 0, rule: "daily_loss" })!;
       expect(() => transition(from, e)).not.toThrow();
     }
+  });
+});
+
+describe("the phase whose account is to be opened", () => {
+  it.each([
+    ["purchased: none yet", purchased, null],
+    ["provisioned, account not open: phase 0", provisioned, 0],
+    ["provisioned, account open: none", drive(provisioned, "account_ready"), null],
+    ["active: none", active, null],
+    ["passed phase 0: phase 1", awaiting, 1],
+    ["passed, next account open: none", drive(awaiting, "account_ready"), null],
+    ["funded: none", funded, null],
+  ] as const)("%s", (_label, c, expected) => {
+    expect(phaseAwaitingAccount(c)).toBe(expected);
   });
 });

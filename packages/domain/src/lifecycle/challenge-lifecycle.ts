@@ -175,6 +175,17 @@ export function newChallenge(program: CompiledProgram, attempt = 1): Challenge {
   };
 }
 
+/**
+ * The phase whose platform account is to be opened next: 0 once provisioned, the next one after a
+ * pass; null when that account is open already or no account is due.
+ */
+export function phaseAwaitingAccount(c: Challenge): number | null {
+  if (c.accountReady) return null;
+  if (c.state === "provisioned") return 0;
+  if (c.state === "awaiting_next_phase") return c.phase + 1;
+  return null;
+}
+
 function illegal(c: Challenge, e: ChallengeEvent, why: string): never {
   throw new AppError(
     "ILLEGAL_TRANSITION",

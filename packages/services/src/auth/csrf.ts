@@ -6,8 +6,12 @@ import { redisKey } from "../redis/redis";
 
 /**
  * CSRF protection for every form: a token bound to the visitor's session (or pre-session cookie),
- * signed with SESSION_SECRET, valid for a few hours and accepted once. A token from another session,
- * a forged one, an expired one or one already used (a replay) is refused.
+ * signed with SESSION_SECRET, valid for a few hours and accepted once per form. A token from another
+ * session, a forged one, an expired one or one already used by that form (a replay) is refused.
+ *
+ * A page renders one token into all its forms, and each form's field appends its own id
+ * (`nonce.issued.sig.form`): submitting one form leaves the page's other forms usable before the page
+ * has reloaded its new token, while the same form sent twice is still refused.
  */
 const maxAgeSeconds = 4 * 60 * 60;
 
@@ -34,13 +38,28 @@ export async function consumeCsrfToken(
       },
     );
   };
-  if (typeof token !== "string" || token.length > 200) return refuse("its security token is missing.");
-  const [nonce, issued, sig] = token.split(".");
-  if (!nonce || !issued || !sig || !/^\d+$/.test(issued)) return refuse("its security token is malformed.");
+  if (typeof token !== "string" || token.length > 240) return refuse("its security token is missing.");
+  const parts = token.split(".");
+  const [nonce, issued, sig, form = ""] = parts;
+  if (
+    parts.length > 4 ||
+    !nonce ||
+    !issued ||
+    !sig ||
+    !/^\d+$/.test(issued) ||
+    !/^[A-Za-z0-9_-]{0,40}$/.test(form)
+  )
+    return refuse("its security token is malformed.");
   const expected = hmacHex(secret, `csrf|${binding}|${nonce}|${issued}`);
   if (!safeEqual(expected, sig)) return refuse("its security token does not belong to this session.");
   const age = Math.floor(now.getTime() / 1000) - Number(issued);
   if (age < -60 || age > maxAgeSeconds) return refuse("the page was open too long.");
-  const fresh = await redis.set(redisKey("csrf", nonce), "1", "EX", maxAgeSeconds + 120, "NX");
+  const fresh = await redis.set(
+    redisKey("csrf", form ? `${nonce}:${form}` : nonce),
+    "1",
+    "EX",
+    maxAgeSeconds + 120,
+    "NX",
+  );
   if (fresh !== "OK") return refuse("it was already submitted once.");
 }

@@ -2,10 +2,10 @@ import { dataLayer } from "@propdesk/db";
 import { sqlAs } from "@propdesk/db/testing/sql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { saveProgramVersion } from "../programs/program-admin";
-import { outboxRows, programFixture, traderFixture } from "../testing/challenge-fixtures";
+import { openUnitOfWork, outboxRows, programFixture, traderFixture } from "../testing/challenge-fixtures";
 import { signIn, staffFixture, type TenantFixture, tenantFixture } from "../testing/fixtures";
 import { applyChallengeEffects } from "./challenge-jobs";
-import { applyChallengeEvent, assignChallenge } from "./challenge-lifecycle";
+import { applyChallengeEvent, applyChallengeEvents, assignChallenge } from "./challenge-lifecycle";
 
 let t: TenantFixture;
 beforeAll(async () => {
@@ -129,5 +129,102 @@ describe("challenge lifecycle in the database", () => {
     await expect(
       assignChallenge(s.principal, { traderId: trader.traderId, programId, reason: "try" }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("several transitions in one unit of work", () => {
+  it("apply in order on each challenge's evolving state; a refused one comes back as its error and the rest still apply", async () => {
+    const { programId } = await programFixture(t);
+    const staff = await signIn(t, t.owner.email);
+    const assign = async () =>
+      (
+        await assignChallenge(staff.principal, {
+          traderId: (await traderFixture(t)).traderId,
+          programId,
+          reason: "batch test",
+        })
+      ).challenge.id;
+    const [a, b] = [await assign(), await assign()];
+    const system = { type: "system" as const };
+    const results = await dataLayer().withTenant(t.tenantId, (db) =>
+      applyChallengeEvents(db, [
+        {
+          challengeId: a,
+          event: { type: "account_ready", cause: { type: "provider", provider: "simulator" } },
+        },
+        { challengeId: b, event: { type: "phase_started", cause: system } },
+        { challengeId: a, event: { type: "phase_started", cause: system } },
+        { challengeId: "00000000-0000-4000-8000-000000000000", event: { type: "paused", cause: system } },
+        { challengeId: a, event: { type: "paused", cause: { type: "rule", rule: "daily_loss" } } },
+      ]),
+    );
+    expect(results.map((r) => ("code" in r ? r.code : `${r.from}->${r.to}#${r.seq}`))).toEqual([
+      "provisioned->provisioned#2",
+      "ILLEGAL_TRANSITION",
+      "provisioned->active#3",
+      "NOT_FOUND",
+      "active->paused#4",
+    ]);
+    const stored = await dataLayer().withTenant(t.tenantId, async (db) => ({
+      a: await db.challenge.findFirstOrThrow({ where: { id: a } }),
+      b: await db.challenge.findFirstOrThrow({ where: { id: b } }),
+      events: await db.challengeEvent.findMany({ where: { challengeId: a }, orderBy: { seq: "asc" } }),
+      audit: await db.auditEvent.findMany({
+        where: { targetId: a, action: { startsWith: "challenge." } },
+        orderBy: { seq: "asc" },
+      }),
+    }));
+    expect(stored.a.status).toBe("paused");
+    expect(stored.b.status).toBe("provisioned");
+    expect(stored.events.map((e) => `${e.seq}:${e.type}`)).toEqual([
+      "1:provision",
+      "2:account_ready",
+      "3:phase_started",
+      "4:paused",
+    ]);
+    expect(stored.audit.map((e) => e.action).filter((x) => x !== "challenge.assigned")).toEqual([
+      "challenge.provision",
+      "challenge.account_ready",
+      "challenge.phase_started",
+      "challenge.paused",
+    ]);
+    // Each transition's effects are queued with its own event seq.
+    const queued = (await outboxRows(t.tenantId, applyChallengeEffects.name))
+      .map((r) => (r.payload as { data: { challengeId: string; eventSeq: number } }).data)
+      .filter((d) => d.challengeId === a)
+      .map((d) => d.eventSeq);
+    expect(queued).toEqual([1, 3, 4]);
+  });
+});
+
+describe("concurrent transitions of one challenge", () => {
+  it("the one that waited for the lock applies on the committed state and takes the next seq", async () => {
+    const { programId } = await programFixture(t);
+    const staff = await signIn(t, t.owner.email);
+    const { challenge } = await assignChallenge(staff.principal, {
+      traderId: (await traderFixture(t)).traderId,
+      programId,
+      reason: "concurrency test",
+    });
+    const provider = { type: "provider" as const, provider: "simulator" };
+    // The first unit of work applies a transition and holds its lock until the second is waiting.
+    const first = await openUnitOfWork(t.tenantId, (db) =>
+      applyChallengeEvent(db, challenge.id, { type: "account_ready", cause: provider }),
+    );
+    const second = dataLayer().withTenant(t.tenantId, (db) =>
+      applyChallengeEvent(db, challenge.id, { type: "phase_started", cause: { type: "system" } }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    await first.commit();
+    // phase_started needs the account the first one made ready: it sees the committed state.
+    expect(await second).toMatchObject({ from: "provisioned", to: "active", seq: 3 });
+    const events = await dataLayer().withTenant(t.tenantId, (db) =>
+      db.challengeEvent.findMany({ where: { challengeId: challenge.id }, orderBy: { seq: "asc" } }),
+    );
+    expect(events.map((e) => `${e.seq}:${e.type}`)).toEqual([
+      "1:provision",
+      "2:account_ready",
+      "3:phase_started",
+    ]);
   });
 });

@@ -9,9 +9,9 @@ import {
   transition,
 } from "@propdesk/domain/lifecycle";
 import { z } from "zod";
-import { type Actor, recordAudit } from "../audit/record-audit";
+import { type Actor, recordAudit, recordAudits } from "../audit/record-audit";
 import type { StaffPrincipal } from "../auth/staff-auth";
-import { enqueue } from "../jobs/enqueue";
+import { enqueueMany } from "../jobs/enqueue";
 import { loadProgramVersion } from "../programs/program-admin";
 import { requirePermission } from "../staff/require-permission";
 import { applyChallengeEffects } from "./challenge-jobs";
@@ -44,59 +44,130 @@ function actorOf(cause: ChallengeEvent["cause"], label?: string): Actor {
   }
 }
 
+export interface ApplyOptions {
+  occurredAt?: Date;
+  details?: Record<string, unknown>;
+  tradingAccountId?: string | null;
+  actorLabel?: string;
+  /**
+   * Run the effects job this much later: for a caller that carries out the platform effects itself
+   * right after committing (live risk), the job is the safety net and need not compete with it.
+   */
+  effectsDelayMs?: number;
+}
+
 export async function applyChallengeEvent(
   db: TenantDb,
   challengeId: string,
   event: ChallengeEvent,
-  opts: {
-    occurredAt?: Date;
-    details?: Record<string, unknown>;
-    tradingAccountId?: string | null;
-    actorLabel?: string;
-  } = {},
+  opts: ApplyOptions = {},
 ): Promise<AppliedTransition> {
-  if (!(await challenges.lockChallenge(db, challengeId)))
-    throw new AppError("NOT_FOUND", "That challenge does not exist.");
-  const row = await challenges.findChallenge(db, challengeId);
-  if (!row) throw new AppError("NOT_FOUND", "That challenge does not exist.");
-  const current = row.lifecycle as unknown as Challenge;
-  const result = transition(current, event);
-  const next = result.challenge;
-  await challenges.updateChallengeState(db, challengeId, {
-    lifecycle: next as never,
-    status: next.state,
-    phaseIndex: next.phase,
-    statusChanged: next.state !== current.state,
-  });
-  const seq = await challenges.nextChallengeEventSeq(db, challengeId);
-  await challenges.insertChallengeEvent(db, {
-    challengeId,
-    seq,
-    kind: "lifecycle",
-    type: event.type,
-    phaseIndex: event.phase ?? next.phase,
-    tradingAccountId: opts.tradingAccountId ?? null,
-    fromState: current.state,
-    toState: next.state,
-    cause: event.cause as never,
-    details: (opts.details ?? {}) as never,
-    occurredAt: opts.occurredAt ?? new Date(),
-  });
-  await recordAudit(db, {
-    actor: actorOf(event.cause, opts.actorLabel),
-    action: `challenge.${event.type}`,
-    deskId: row.deskId,
-    target: { type: "challenge", id: challengeId },
-    before: { state: current.state, phase: current.phase },
-    after: {
-      state: next.state,
-      phase: next.phase,
-      ...(event.cause.type === "staff" && event.cause.reason ? { reason: event.cause.reason } : {}),
-    },
-  });
-  if (result.effects.length > 0)
-    await enqueue(db, applyChallengeEffects, { challengeId, eventSeq: seq, effects: result.effects });
-  return { challenge: next, effects: result.effects, seq, from: current.state, to: next.state };
+  const [applied] = await applyChallengeEvents(db, [{ challengeId, event, opts }]);
+  if (applied instanceof AppError) throw applied;
+  return applied!;
+}
+
+/**
+ * Several transitions in one go, in order (live risk commits a burst of breaches together): each is
+ * applied to its challenge's state as left by the ones before it, and the writes are one statement
+ * per table whatever their number. A transition the state machine refuses (or of a challenge that
+ * does not exist) comes back as its error, and the others still apply.
+ */
+export async function applyChallengeEvents(
+  db: TenantDb,
+  items: ReadonlyArray<{ challengeId: string; event: ChallengeEvent; opts?: ApplyOptions }>,
+  batch: {
+    /**
+     * The challenges as the caller locked them earlier in this unit of work (with the seqs it has
+     * taken since): live risk locks them to number its engine events first.
+     */
+    locked?: challenges.LockedChallenges;
+  } = {},
+): Promise<Array<AppliedTransition | AppError>> {
+  if (items.length === 0) return [];
+  const locked =
+    batch.locked ??
+    (await challenges.lockChallengesForTransition(
+      db,
+      items.map((x) => x.challengeId),
+    ));
+  const states = new Map<string, { lifecycle: Challenge; changed: boolean }>();
+  const results: Array<AppliedTransition | AppError> = [];
+  const events: Parameters<typeof challenges.insertChallengeEvents>[1][number][] = [];
+  const audits: Parameters<typeof recordAudits>[1][number][] = [];
+  const effects: Array<{
+    payload: { challengeId: string; eventSeq: number; effects: Effect[] };
+    availableAt: Date | undefined;
+  }> = [];
+  for (const { challengeId, event, opts = {} } of items) {
+    const row = locked.get(challengeId);
+    if (!row) {
+      results.push(new AppError("NOT_FOUND", "That challenge does not exist."));
+      continue;
+    }
+    const current = states.get(challengeId)?.lifecycle ?? (row.lifecycle as Challenge);
+    let result: ReturnType<typeof transition>;
+    try {
+      result = transition(current, event);
+    } catch (e) {
+      if (e instanceof AppError) {
+        results.push(e);
+        continue;
+      }
+      throw e;
+    }
+    const next = result.challenge;
+    states.set(challengeId, {
+      lifecycle: next,
+      changed: (states.get(challengeId)?.changed ?? false) || next.state !== current.state,
+    });
+    const seq = ++row.lastSeq;
+    events.push({
+      challengeId,
+      seq,
+      kind: "lifecycle",
+      type: event.type,
+      phaseIndex: event.phase ?? next.phase,
+      tradingAccountId: opts.tradingAccountId ?? null,
+      fromState: current.state,
+      toState: next.state,
+      cause: event.cause as never,
+      details: (opts.details ?? {}) as never,
+      occurredAt: opts.occurredAt ?? new Date(),
+    });
+    audits.push({
+      actor: actorOf(event.cause, opts.actorLabel),
+      action: `challenge.${event.type}`,
+      deskId: row.deskId,
+      target: { type: "challenge", id: challengeId },
+      before: { state: current.state, phase: current.phase },
+      after: {
+        state: next.state,
+        phase: next.phase,
+        ...(event.cause.type === "staff" && event.cause.reason ? { reason: event.cause.reason } : {}),
+      },
+    });
+    if (result.effects.length > 0)
+      effects.push({
+        payload: { challengeId, eventSeq: seq, effects: result.effects },
+        availableAt: opts.effectsDelayMs ? new Date(Date.now() + opts.effectsDelayMs) : undefined,
+      });
+    results.push({ challenge: next, effects: result.effects, seq, from: current.state, to: next.state });
+  }
+  await challenges.updateChallengeStates(
+    db,
+    [...states].map(([challengeId, s]) => ({
+      challengeId,
+      lifecycle: s.lifecycle,
+      status: s.lifecycle.state,
+      phaseIndex: s.lifecycle.phase,
+      statusChanged: s.changed,
+    })),
+  );
+  await challenges.insertChallengeEvents(db, events);
+  if (audits.length > 0) await recordAudits(db, audits);
+  if (effects.length > 0) await enqueueMany(db, applyChallengeEffects, effects);
+  return results;
 }
 
 const referenceAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";

@@ -1,9 +1,11 @@
 import { type challenges as ChallengeRepo, challenges, dataLayer, desks } from "@propdesk/db";
 import { AppError, displayMoney, validate } from "@propdesk/domain";
 import { canOnDesk, desksWith } from "@propdesk/domain/access";
+import { type Challenge as LifecycleState, phaseAwaitingAccount } from "@propdesk/domain/lifecycle";
 import type { ProgramInput } from "@propdesk/domain/programs";
 import { z } from "zod";
 import type { StaffPrincipal } from "../auth/staff-auth";
+import { fundedAccountAwaitsKyc } from "../kyc/funded-kyc-gate";
 import { requirePermission } from "../staff/require-permission";
 import type { TraderPrincipal } from "../traders/trader-auth";
 
@@ -57,7 +59,14 @@ export async function traderChallenge(principal: TraderPrincipal, challengeId: u
     const c = await challenges.findChallenge(db, id);
     if (!c || c.traderId !== principal.traderId)
       throw new AppError("NOT_FOUND", "That challenge does not exist.");
-    return { row: c, summary: challengeSummary(c), events: await challenges.listChallengeEvents(db, id) };
+    const next = phaseAwaitingAccount(c.lifecycle as unknown as LifecycleState);
+    return {
+      row: c,
+      summary: challengeSummary(c),
+      events: await challenges.listChallengeEvents(db, id),
+      /** The funded account is held until the trader's identity is verified. */
+      awaitsKyc: next !== null && (await fundedAccountAwaitsKyc(db, c, next)),
+    };
   });
 }
 

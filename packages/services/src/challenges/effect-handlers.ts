@@ -60,14 +60,6 @@ effectHandlers.refund_payment = async (_effect, ctx) => {
   const { refundPaymentEffect } = await import("../payments/refunds");
   await refundPaymentEffect(ctx);
 };
-// A passed phase before a funded one: desks requiring KYC before funding ask for it now.
-const notifyTrader = effectHandlers.notify_trader;
-effectHandlers.notify_trader = async (effect, ctx) => {
-  await notifyTrader?.(effect, ctx);
-  if (effect.type !== "notify_trader" || effect.topic !== "phase_passed") return;
-  const { kycBeforeFundedEffect } = await import("../kyc/kyc-verification");
-  await kycBeforeFundedEffect(ctx);
-};
 effectHandlers.create_attempt = async (effect, ctx) => {
   if (effect.type !== "create_attempt") return;
   const { createAttemptEffect } = await import("../catalogue/reset-attempts");

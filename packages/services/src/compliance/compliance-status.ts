@@ -49,6 +49,15 @@ export interface ComplianceStatus {
 
 const strictness: Record<KycRequiredAt, number> = { purchase: 0, before_funded: 1, before_first_payout: 2 };
 
+/** An approval counts while it is no older than the desk's maximum age (payouts, funded accounts, portal). */
+export function isFreshApproval(
+  v: { approvedAt: Date | null } | null | undefined,
+  maxAgeDays: number,
+  now: Date,
+): boolean {
+  return !!v?.approvedAt && now.getTime() - v.approvedAt.getTime() <= maxAgeDays * 86_400_000;
+}
+
 /** The desk settings that apply to a trader: the desk's own, or the strictest of the trader's desks. */
 export async function kycPolicyFor(
   db: TenantDb,
@@ -90,8 +99,7 @@ export async function complianceStatus(
   ]);
   const approvedAt = approved?.approvedAt ?? null;
   const status = (current?.status as KycStatus | undefined) ?? "none";
-  const fresh =
-    approvedAt !== null && now.getTime() - approvedAt.getTime() <= policy.kycMaxAgeDays * 86_400_000;
+  const fresh = isFreshApproval(approved, policy.kycMaxAgeDays, now);
   const sanctionsStatus = (review?.status as SanctionsStatus | undefined) ?? "clear";
   return {
     traderId,

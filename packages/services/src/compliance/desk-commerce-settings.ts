@@ -5,6 +5,7 @@ import { DEFAULT_SCREENING_THRESHOLD } from "@propdesk/domain/sanctions";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import type { StaffPrincipal } from "../auth/staff-auth";
+import { resumeFundedProvisioning } from "../kyc/funded-kyc-gate";
 import { kycConnectionFor } from "../kyc/kyc-connection";
 import { paymentConnectionFor } from "../payments/stripe/stripe-connection";
 import { requirePermission } from "../staff/require-permission";
@@ -41,6 +42,8 @@ export async function updateDeskCommerceSettings(principal: StaffPrincipal, desk
       before: { kycRequiredAt: before.kycRequiredAt, kycMaxAgeDays: before.kycMaxAgeDays },
       after: form,
     });
+    // Funded accounts held for KYC under the old setting are looked at again under the new one.
+    if (before.kycRequiredAt === "before_funded") await resumeFundedProvisioning(db, { deskId: id });
     return row;
   });
 }

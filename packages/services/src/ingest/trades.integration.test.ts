@@ -135,4 +135,35 @@ describe("trades", () => {
     });
     expect(window.map((x) => x.platformTradeId)).toEqual(["B"]);
   });
+
+  it("several closes of one trade in one delivery add up as if they came one by one", async () => {
+    const base = { account, side: "buy", symbol: "GBPUSD" };
+    const close = (seq: number, min: number, lots: string, price: string, profit: string) => ({
+      ...base,
+      type: "trade_closed",
+      seq,
+      t: at(min),
+      tradeId: "C",
+      lots,
+      price,
+      profit,
+    });
+    await send([
+      { ...base, type: "trade_opened", seq: 30, t: at(30), tradeId: "C", lots: "3.00", price: "1.25000" },
+      close(31, 31, "1.00", "1.25100", "100.00"),
+      close(32, 33, "0.50", "1.25300", "150.00"),
+    ]);
+    const partly = async () =>
+      (await dataLayer().withTenant(tenantId, (db) => trades.listAccountTrades(db, accountId))).find(
+        (x) => x.platformTradeId === "C",
+      )!;
+    expect(await partly()).toMatchObject({ closedLots: "1.50", profit: 25_000n, closedAt: null });
+    await send([close(33, 35, "1.25", "1.24900", "-100.00"), close(34, 36, "0.25", "1.25000", "0.00")]);
+    expect(await partly()).toMatchObject({
+      closedLots: "3.00",
+      profit: 15_000n,
+      closePrice: "1.25000",
+      closedAt: new Date(at(36)),
+    });
+  });
 });

@@ -16,6 +16,32 @@ export function enqueue<J extends JobDefinition>(
   return enqueueFor(db, db.tenantId, job, payload, opts);
 }
 
+/** Schedules several runs of one job (one outbox statement); each payload is checked first. */
+export async function enqueueMany<J extends JobDefinition>(
+  db: TenantDb,
+  job: J,
+  runs: ReadonlyArray<{ payload: JobPayload<J>; availableAt?: Date | undefined }>,
+): Promise<void> {
+  const requestId = currentRequestContext()?.requestId;
+  const rows = runs.map((r) => ({
+    jobName: job.name,
+    jobVersion: job.version,
+    payload: { data: checked(job, r.payload), ...(requestId ? { requestId } : {}) } as never,
+    ...(r.availableAt ? { availableAt: r.availableAt } : {}),
+  }));
+  await outbox.insertOutboxRows(db, db.tenantId, rows);
+}
+
+function checked<J extends JobDefinition>(job: J, payload: JobPayload<J>): unknown {
+  const parsed = job.schema.safeParse(payload);
+  if (!parsed.success)
+    throw new AppError(
+      "VALIDATION",
+      `Job ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  return parsed.data;
+}
+
 /** The platform console's variant: the tenant is named explicitly. */
 export async function enqueueFor<J extends JobDefinition>(
   db: TenantDb | PlatformDb,
@@ -24,18 +50,12 @@ export async function enqueueFor<J extends JobDefinition>(
   payload: JobPayload<J>,
   opts: { availableAt?: Date } = {},
 ): Promise<string> {
-  const parsed = job.schema.safeParse(payload);
-  if (!parsed.success) {
-    throw new AppError(
-      "VALIDATION",
-      `Job ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-    );
-  }
+  const data = checked(job, payload);
   const requestId = currentRequestContext()?.requestId;
   const row = await outbox.insertOutbox(db, tenantId, {
     jobName: job.name,
     jobVersion: job.version,
-    payload: { data: parsed.data, ...(requestId ? { requestId } : {}) } as never,
+    payload: { data, ...(requestId ? { requestId } : {}) } as never,
     ...(opts.availableAt ? { availableAt: opts.availableAt } : {}),
   });
   return row.id;

@@ -1,5 +1,5 @@
 import { challenges, dataLayer, kyc } from "@propdesk/db";
-import { kycPolicyFor } from "../compliance/compliance-status";
+import { isFreshApproval, kycPolicyFor } from "../compliance/compliance-status";
 import type { TraderPrincipal } from "../traders/trader-auth";
 import { ensureVerification } from "./kyc-verification";
 
@@ -34,9 +34,7 @@ export async function traderKycStatus(principal: TraderPrincipal) {
     const now = new Date();
     const waiting = list.filter((c) => c.status === "kyc_pending").map((c) => c.reference);
     const funded = list.some((c) => c.status === "funded" || c.status === "awaiting_next_phase");
-    const fresh =
-      !!approved?.approvedAt &&
-      now.getTime() - approved.approvedAt.getTime() <= policy.kycMaxAgeDays * 86_400_000;
+    const fresh = isFreshApproval(approved, policy.kycMaxAgeDays, now);
     const status = current?.status ?? "none";
     const required =
       waiting.length > 0 ||

@@ -4,17 +4,19 @@ import type { Cause, Challenge as LifecycleState } from "@propdesk/domain/lifecy
 import { recordAudit } from "../audit/record-audit";
 import { applyChallengeEvent } from "../challenges/challenge-lifecycle";
 import { screenSubjectJob } from "../compliance/compliance-jobs";
-import { kycPolicyFor } from "../compliance/compliance-status";
+import { isFreshApproval, kycPolicyFor } from "../compliance/compliance-status";
 import { enqueue } from "../jobs/enqueue";
 import { requestAutomaticRefund } from "../payments/fulfil-order";
+import { resumeFundedProvisioning } from "./funded-kyc-gate";
 import { kycAccess } from "./kyc-connection";
 import type { KycApplicant } from "./kyc-provider";
 
 /**
  * Identity verification cases. With a connected vendor a case is an applicant there and the
  * trader gets the vendor's verification link; without one, compliance reviews by hand. Decisions
- * (vendor callbacks or staff) move every challenge waiting on KYC: approved → provisioned,
- * rejected for good → cancelled and refunded; a resubmission request keeps them waiting.
+ * (vendor callbacks or staff) move every challenge waiting on KYC: approved → provisioned (and a
+ * funded account held by "KYC before funded" is opened), rejected for good → cancelled and
+ * refunded; a resubmission request keeps them waiting.
  */
 
 export type KycReason =
@@ -27,10 +29,6 @@ export type KycReason =
 const LINK_TTL_SECONDS = 30 * 60;
 
 type VerificationRow = NonNullable<Awaited<ReturnType<typeof kyc.currentVerification>>>;
-
-function fresh(v: { approvedAt: Date | null } | null, maxAgeDays: number, now: Date): boolean {
-  return !!v?.approvedAt && now.getTime() - v.approvedAt.getTime() <= maxAgeDays * 86_400_000;
-}
 
 /**
  * Makes sure the trader has a verification under way or a fresh approval, and returns it with the
@@ -54,7 +52,7 @@ export async function ensureVerification(
     const access = await kycAccess(db);
     const count = (await kyc.listTraderVerifications(db, traderId)).length;
     if (current && !opts.force) {
-      if (current.status === "approved" && fresh(current, policy.kycMaxAgeDays, now))
+      if (current.status === "approved" && isFreshApproval(current, policy.kycMaxAgeDays, now))
         return { done: current };
       if (current.status === "rejected" && current.rejectType === "FINAL") return { done: current };
       if (["pending", "resubmission_requested"].includes(current.status)) {
@@ -207,6 +205,7 @@ export async function applyKycDecision(db: TenantDb, verificationId: string, d: 
         { type: "kyc_approved", cause: d.cause },
         { actorLabel: d.byLabel },
       );
+    await resumeFundedProvisioning(db, { traderId: v.traderId });
     await enqueue(db, screenSubjectJob, {
       subjectType: "trader",
       subjectId: v.traderId,
@@ -249,7 +248,7 @@ export async function requestKycEffect(ctx: { tenantId: string; challengeId: str
       return { skip: true as const };
     const policy = await kycPolicyFor(db, [c.deskId]);
     const approved = await kyc.latestApprovedVerification(db, c.traderId);
-    if (approved && fresh(approved, policy.kycMaxAgeDays, new Date())) {
+    if (approved && isFreshApproval(approved, policy.kycMaxAgeDays, new Date())) {
       await applyChallengeEvent(
         db,
         c.id,
@@ -264,26 +263,4 @@ export async function requestKycEffect(ctx: { tenantId: string; challengeId: str
     return { skip: false as const, traderId: c.traderId };
   });
   if (!decided.skip) await ensureVerification(ctx.tenantId, decided.traderId, "purchase");
-}
-
-/**
- * After a passed evaluation phase: on a desk that requires KYC before the funded account, a trader
- * whose next phase is funded and who is not (freshly) verified is asked to verify now. Payouts read
- * the same status through `complianceStatus`.
- */
-export async function kycBeforeFundedEffect(ctx: { tenantId: string; challengeId: string }): Promise<void> {
-  const due = await dataLayer().withTenant(ctx.tenantId, async (db) => {
-    const c = await challenges.findChallenge(db, ctx.challengeId);
-    if (!c) return null;
-    const state = c.lifecycle as unknown as LifecycleState;
-    const nextIsFunded =
-      (state.state === "awaiting_next_phase" && state.phaseKinds[state.phase + 1] === "funded") ||
-      state.state === "funded";
-    if (!nextIsFunded) return null;
-    const policy = await kycPolicyFor(db, [c.deskId]);
-    if (policy.kycRequiredAt !== "before_funded") return null;
-    const approved = await kyc.latestApprovedVerification(db, c.traderId);
-    return approved && fresh(approved, policy.kycMaxAgeDays, new Date()) ? null : c.traderId;
-  });
-  if (due) await ensureVerification(ctx.tenantId, due, "before_funded");
 }

@@ -1,10 +1,14 @@
 import { dataLayer } from "@propdesk/db";
 import type { ProgramInput } from "@propdesk/domain/programs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StaffPrincipal } from "../auth/staff-auth";
+import { applyChallengeEvent, assignChallenge } from "../challenges/challenge-lifecycle";
+import { traderChallenge } from "../challenges/challenge-queries";
 import { startCheckout } from "../checkout/start-checkout";
 import { complianceStatus } from "../compliance/compliance-status";
 import { updateDeskCommerceSettings } from "../compliance/desk-commerce-settings";
 import { createLogger } from "../logging/logger";
+import { saveProgramVersion } from "../programs/program-admin";
 import { programFixture, traderFixture } from "../testing/challenge-fixtures";
 import {
   type CommerceHarness,
@@ -13,11 +17,14 @@ import {
   drainJobs,
 } from "../testing/commerce-fixtures";
 import { signIn, staffFixture, type TenantFixture, tenantFixture } from "../testing/fixtures";
+import { approveKyc } from "../testing/payout-fixtures";
+import { installTestSimulator } from "../testing/risk-fixtures";
 import { postJson } from "../testing/stripe-standin";
 import { addKycNote, decideKyc, kycCase, kycQueue } from "./kyc-review";
 import { traderKycStatus } from "./kyc-status";
 import { requestKycEffect } from "./kyc-verification";
 
+const log = createLogger("test", "silent");
 let t: TenantFixture;
 let h: CommerceHarness;
 let cat: Awaited<ReturnType<typeof catalogueFixture>>;
@@ -271,7 +278,12 @@ describe("manual review by compliance", () => {
 });
 
 describe("KYC before the funded account", () => {
-  it("passing the last evaluation phase asks an unverified trader to verify", async () => {
+  // One simulator for the tenant: a new one would number its accounts from 1 again.
+  beforeAll(() => {
+    installTestSimulator();
+  });
+
+  it("holds the funded account until the trader is verified; the vendor's approval opens it", async () => {
     const owner = await signIn(t, t.owner.email);
     await updateDeskCommerceSettings(owner.principal, t.deskId, {
       kycRequiredAt: "before_funded",
@@ -279,53 +291,162 @@ describe("KYC before the funded account", () => {
     });
     const { programId } = await programFixture(t, "two-step-cfd");
     const trader = await traderFixture(t, "funded", { name: "Paul Weber" });
-    const { assignChallenge, applyChallengeEvent } = await import("../challenges/challenge-lifecycle");
-    const { effectHandlers } = await import("../challenges/effect-handlers");
-    const { challenge } = await assignChallenge(owner.principal, {
-      traderId: trader.traderId,
+    const { challenge, passPhase, verifications } = await assignedChallenge(
+      owner.principal,
+      trader,
       programId,
-      reason: "test",
-    });
-    expect(challenge.status).toBe("purchased");
-    const ev = (type: "account_ready" | "phase_started" | "phase_passed") =>
-      dataLayer().withTenant(t.tenantId, (db) =>
-        applyChallengeEvent(db, challenge.id, {
-          type,
-          cause:
-            type === "account_ready"
-              ? { type: "provider", provider: "simulator" }
-              : type === "phase_passed"
-                ? { type: "rule" }
-                : { type: "system" },
-        }),
-      );
-    const ctx = {
-      tenantId: t.tenantId,
-      challengeId: challenge.id,
-      eventSeq: 0,
-      effectIndex: 0,
-      jobId: "x",
-      attempt: 1,
-      log: createLogger("t", "silent"),
-    };
-    const passed = { type: "notify_trader" as const, topic: "phase_passed" as const };
-    for (const step of ["account_ready", "phase_started", "phase_passed"] as const) await ev(step);
-    await effectHandlers.notify_trader!(passed, ctx);
-    const count = () =>
-      dataLayer().withTenant(t.tenantId, (db) =>
-        db.kycVerification.count({ where: { traderId: trader.traderId } }),
-      );
-    expect(await count()).toBe(0); // the next phase is another evaluation
-    for (const step of ["account_ready", "phase_started", "phase_passed"] as const) await ev(step);
-    await effectHandlers.notify_trader!(passed, ctx);
-    const v = await dataLayer().withTenant(t.tenantId, (db) =>
-      db.kycVerification.findFirstOrThrow({ where: { traderId: trader.traderId } }),
     );
+
+    // Both evaluation accounts open at once: the hold is for the funded account only.
+    expect(await stateOf(challenge.id)).toMatchObject({ status: "active", phaseIndex: 0, accounts: [0] });
+    await passPhase();
+    expect(await stateOf(challenge.id)).toMatchObject({ status: "active", phaseIndex: 1, accounts: [0, 1] });
+    expect(await verifications()).toHaveLength(0);
+
+    await passPhase();
+    expect(await stateOf(challenge.id)).toMatchObject({ status: "awaiting_next_phase", accounts: [0, 1] });
+    const [v] = await verifications();
     expect(v).toMatchObject({ status: "pending", reason: "before_funded", provider: "sumsub" });
     expect((await traderKycStatus(trader.principal)).required).toBe(true);
+    expect((await traderChallenge(trader.principal, challenge.id)).awaitsKyc).toBe(true);
+
+    // The effect running again (a retried job) still holds, and opens no second case.
+    await runChallengeEffectAgain(challenge.id, 2);
+    expect(await stateOf(challenge.id)).toMatchObject({ status: "awaiting_next_phase", accounts: [0, 1] });
+    expect(await verifications()).toHaveLength(1);
+
+    // A request for new documents keeps it held; the vendor's approval opens the funded account.
+    const applicant = [...h.kyc.applicants.values()].find((a) => a.externalUserId === trader.traderId)!;
+    h.kyc.submit(applicant.id);
+    h.kyc.review(applicant.id, { answer: "RED", rejectType: "RETRY", labels: ["UNSATISFACTORY_PHOTOS"] });
+    await settle();
+    await drainJobs(t.tenantId, { only: ["challenges.apply-effects"] });
+    expect(await stateOf(challenge.id)).toMatchObject({ status: "awaiting_next_phase", accounts: [0, 1] });
+    h.kyc.submit(applicant.id);
+    h.kyc.review(applicant.id, { answer: "GREEN" });
+    await settle();
+    await drainJobs(t.tenantId, { only: ["challenges.apply-effects"] });
+    expect(await stateOf(challenge.id)).toMatchObject({
+      status: "funded",
+      phaseIndex: 2,
+      accounts: [0, 1, 2],
+    });
+    expect((await traderChallenge(trader.principal, challenge.id)).awaitsKyc).toBe(false);
+  });
+
+  it("a verified trader's funded account opens at once; a desk dropping the setting releases held ones", async () => {
+    const owner = await signIn(t, t.owner.email);
+    await updateDeskCommerceSettings(owner.principal, t.deskId, {
+      kycRequiredAt: "before_funded",
+      kycMaxAgeDays: "365",
+    });
+    const { programId } = await programFixture(t, "two-step-cfd");
+    const verified = await traderFixture(t, "verified", { name: "Ines Duarte" });
+    await dataLayer().withTenant(t.tenantId, (db) => approveKyc(db, verified.traderId));
+    const a = await assignedChallenge(owner.principal, verified, programId);
+    await a.passPhase();
+    await a.passPhase();
+    expect(await stateOf(a.challenge.id)).toMatchObject({ status: "funded", accounts: [0, 1, 2] });
+
+    const held = await traderFixture(t, "held", { name: "Jonas Berg" });
+    const b = await assignedChallenge(owner.principal, held, programId);
+    await b.passPhase();
+    await b.passPhase();
+    expect(await stateOf(b.challenge.id)).toMatchObject({ status: "awaiting_next_phase", accounts: [0, 1] });
+    await updateDeskCommerceSettings(owner.principal, t.deskId, {
+      kycRequiredAt: "before_first_payout",
+      kycMaxAgeDays: "365",
+    });
+    await drainJobs(t.tenantId, { only: ["challenges.apply-effects"] });
+    expect(await stateOf(b.challenge.id)).toMatchObject({ status: "funded", accounts: [0, 1, 2] });
+    await updateDeskCommerceSettings(owner.principal, t.deskId, {
+      kycRequiredAt: "purchase",
+      kycMaxAgeDays: "365",
+    });
+  });
+  it("an instant-funding challenge (its only phase funded) is held from purchase until verification", async () => {
+    const owner = await signIn(t, t.owner.email);
+    await updateDeskCommerceSettings(owner.principal, t.deskId, {
+      kycRequiredAt: "before_funded",
+      kycMaxAgeDays: "365",
+    });
+    const { programId, versionId } = await programFixture(t, "instant-funding");
+    const v1 = await dataLayer().withTenant(t.tenantId, (db) =>
+      db.programVersion.findFirstOrThrow({ where: { id: versionId } }),
+    );
+    // This program does not ask for KYC itself: the desk's setting is what holds the account.
+    await saveProgramVersion(owner.principal, programId, {
+      ...(v1.definition as object),
+      kycRequired: false,
+    });
+    const trader = await traderFixture(t, "instant", { name: "Lena Vogt" });
+    const { challenge, verifications } = await assignedChallenge(owner.principal, trader, programId);
+    expect(await stateOf(challenge.id)).toMatchObject({ status: "provisioned", accounts: [] });
+    expect(await verifications()).toMatchObject([{ status: "pending", reason: "before_funded" }]);
+    const applicant = [...h.kyc.applicants.values()].find((a) => a.externalUserId === trader.traderId)!;
+    h.kyc.submit(applicant.id);
+    h.kyc.review(applicant.id, { answer: "GREEN" });
+    await settle();
+    await drainJobs(t.tenantId, { only: ["challenges.apply-effects"] });
+    expect(await stateOf(challenge.id)).toMatchObject({ status: "funded", phaseIndex: 0, accounts: [0] });
     await updateDeskCommerceSettings(owner.principal, t.deskId, {
       kycRequiredAt: "purchase",
       kycMaxAgeDays: "365",
     });
   });
 });
+
+/** A two-step challenge assigned by staff and provisioned; `passPhase` passes the running phase. */
+async function assignedChallenge(
+  staff: StaffPrincipal,
+  trader: Awaited<ReturnType<typeof traderFixture>>,
+  programId: string,
+) {
+  const { challenge } = await assignChallenge(staff, {
+    traderId: trader.traderId,
+    programId,
+    reason: "test",
+  });
+  const effects = () => drainJobs(t.tenantId, { only: ["challenges.apply-effects"] });
+  await effects();
+  return {
+    challenge,
+    passPhase: async () => {
+      await dataLayer().withTenant(t.tenantId, (db) =>
+        applyChallengeEvent(db, challenge.id, {
+          type: "phase_passed",
+          cause: { type: "rule", rule: "profit_target" },
+        }),
+      );
+      await effects();
+    },
+    verifications: () =>
+      dataLayer().withTenant(t.tenantId, (db) =>
+        db.kycVerification.findMany({ where: { traderId: trader.traderId } }),
+      ),
+  };
+}
+
+async function stateOf(challengeId: string) {
+  return dataLayer().withTenant(t.tenantId, async (db) => {
+    const c = await db.challenge.findUniqueOrThrow({
+      where: { tenantId_id: { tenantId: t.tenantId, id: challengeId } },
+      include: {
+        tradingAccounts: { where: { platformAccountId: { not: null } }, orderBy: { phaseIndex: "asc" } },
+      },
+    });
+    return {
+      status: c.status,
+      phaseIndex: c.phaseIndex,
+      accounts: c.tradingAccounts.map((a) => a.phaseIndex),
+    };
+  });
+}
+
+async function runChallengeEffectAgain(challengeId: string, phase: number) {
+  const { effectHandlers } = await import("../challenges/effect-handlers");
+  await effectHandlers.provision_account!(
+    { type: "provision_account", phase },
+    { tenantId: t.tenantId, challengeId, eventSeq: 1, effectIndex: 0, jobId: "retry", attempt: 2, log },
+  );
+}

@@ -29,6 +29,8 @@ let t: TenantFixture;
 let owner: Awaited<ReturnType<typeof signIn>>;
 const crypto = new CryptoRailStandIn();
 const workers: ChildProcess[] = [];
+/** The last of each worker's stderr (read, so a full pipe never blocks it; shown when a check fails). */
+const stderrTail = new Map<ChildProcess, string>();
 let ids: string[] = [];
 
 function startWorker(n: number): ChildProcess {
@@ -50,6 +52,9 @@ function startWorker(n: number): ChildProcess {
       },
     },
   );
+  stderrTail.set(child, "");
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (d: string) => stderrTail.set(child, (stderrTail.get(child)! + d).slice(-8000)));
   workers.push(child);
   return child;
 }
@@ -167,13 +172,13 @@ describe("a worker killed with SIGKILL in the middle of a disbursement batch", (
     const paidAtKill = atKill.filter((p) => p.status === "paid").length;
     expect(paidAtKill).toBeLessThan(PAYOUTS);
 
-    startWorker(2);
+    const second = startWorker(2);
     for (let i = 0; i < 1500; i++) {
       progress = await payoutRunProgress(owner.principal, run.id);
       if (progress.status === "completed") break;
       await sleep(100);
     }
-    expect(progress).toMatchObject({
+    expect(progress, `the restarted worker's stderr:\n${stderrTail.get(second)}`).toMatchObject({
       status: "completed",
       total: PAYOUTS,
       done: PAYOUTS,

@@ -1,10 +1,11 @@
 import { randomInt } from "node:crypto";
 import { challenges, dataLayer, payouts, type TenantDb } from "@propdesk/db";
-import { AppError, validate } from "@propdesk/domain";
+import { AppError, isAppError, validate } from "@propdesk/domain";
 import { displayMoney, formatMoney, parseMoney } from "@propdesk/domain/money";
 import { type PayoutComputation, requiredApprovals } from "@propdesk/domain/payouts";
 import { z } from "zod";
 import { type Actor, recordAudit } from "../audit/record-audit";
+import { ensureVerification } from "../kyc/kyc-verification";
 import type { TraderPrincipal } from "../traders/trader-auth";
 import { type PayoutContext, payoutContext } from "./payout-context";
 import { destinationView } from "./payout-destinations";
@@ -273,18 +274,43 @@ export async function requestPayout(
 ) {
   const form = validate(requestPayoutSchema, input);
   const clocks = { wallNow: opts.now ?? new Date(), rulesAt: opts.rulesAt };
-  return dataLayer().withTenant(trader.tenantId, (db) =>
-    createPayoutRequest(
-      db,
-      {
-        actor: { type: "trader", id: trader.traderId, label: trader.email },
-        type: "trader",
-        id: trader.traderId,
-        traderId: trader.traderId,
-      },
-      form,
-      clocks,
-    ),
+  try {
+    return await dataLayer().withTenant(trader.tenantId, (db) =>
+      createPayoutRequest(
+        db,
+        {
+          actor: { type: "trader", id: trader.traderId, label: trader.email },
+          type: "trader",
+          id: trader.traderId,
+          traderId: trader.traderId,
+        },
+        form,
+        clocks,
+      ),
+    );
+  } catch (e) {
+    throw await withVerificationRequested(trader, e, clocks.wallNow);
+  }
+}
+
+/**
+ * A payout refused for identity verification (never verified, or the approval is older than the
+ * desk allows) starts a verification case for the trader (or keeps the open one), so the refusal
+ * comes with the next step; nothing of the payout request itself is written.
+ */
+async function withVerificationRequested(trader: TraderPrincipal, e: unknown, now: Date): Promise<unknown> {
+  if (!isAppError(e) || e.code !== "PRECONDITION_FAILED") return e;
+  const reasons = (e.details?.reasons ?? []) as Array<{ code: string }>;
+  if (!reasons.some((r) => r.code === "kyc_expired" || r.code === "kyc_not_verified")) return e;
+  // The vendor unreachable: the refusal stands as it is (the trader can start from the portal).
+  const v = await ensureVerification(trader.tenantId, trader.traderId, "before_first_payout", { now }).catch(
+    () => null,
+  );
+  if (!v || v.status === "rejected") return e;
+  return new AppError(
+    e.code,
+    `${e.message} Your identity verification is open: the Verification page shows the next step.`,
+    { issues: e.issues, details: { ...e.details, verificationId: v.id } },
   );
 }
 

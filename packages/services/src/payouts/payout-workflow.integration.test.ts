@@ -3,6 +3,7 @@ import { closeSqlLayer } from "@propdesk/db/sql-unit-of-work";
 import { AppError } from "@propdesk/domain";
 import { reconciliationCsvColumns } from "@propdesk/domain/reconciliation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyKycDecision } from "../kyc/kyc-verification";
 import { trialBalanceOf } from "../ledger/ledger-balances";
 import { setStripeApiBase } from "../payments/stripe/stripe-client";
 import { connectStripe } from "../payments/stripe/stripe-connection";
@@ -46,6 +47,15 @@ let platformAccount: ReturnType<StripeStandIn["addAccount"]>;
 
 const tron = (n: number) => `T${"A".repeat(32)}${n}`;
 const later = (hours: number) => new Date(Date.now() + hours * 3_600_000);
+/** A USDC wallet on Ethereum; `byte` (two hex digits) makes its address. */
+const usdcWallet = (trader: Parameters<typeof addPayoutDestination>[0], label: string, byte: string) =>
+  addPayoutDestination(trader, {
+    rail: "crypto",
+    label,
+    chain: "ethereum",
+    asset: "USDC",
+    address: `0x${byte.repeat(20)}`,
+  });
 
 beforeAll(async () => {
   t = await tenantFixture("payouts");
@@ -281,15 +291,64 @@ describe("a funded trader's payout, end to end", () => {
     expect((await payoutDetail(financeA.principal, payout.id)).payout.status).toBe("paid");
   });
 
+  it("an identity approval older than the desk allows is refused at payout and a new verification requested", async () => {
+    const f = funded[3]!;
+    const traderId = f.trader.traderId;
+    const verifications = () =>
+      dataLayer().withTenant(t.tenantId, (db) =>
+        db.kycVerification.findMany({ where: { traderId }, orderBy: { createdAt: "asc" } }),
+      );
+    const [approved] = await verifications();
+    // Older than 365 days both on the simulated platform's clock (January 2026) and on the wall clock.
+    const stale = new Date(Date.UTC(2024, 5, 3));
+    await dataLayer().withTenant(t.tenantId, (db) =>
+      db.kycVerification.update({
+        where: { tenantId_id: { tenantId: t.tenantId, id: approved!.id } },
+        data: { approvedAt: stale, decidedAt: stale },
+      }),
+    );
+    const dest = await usdcWallet(f.trader, "Old wallet", "cd");
+    const [preview] = await payoutPreviews(f.trader, {});
+    expect(preview!.reasons.map((r) => r.code)).toEqual(["kyc_expired"]);
+    const request = () =>
+      requestPayout(
+        f.trader,
+        { challengeId: f.challengeId, destinationId: dest.id, expectedTotal: preview!.totalInput },
+        { now: later(25) },
+      );
+    const refused = await codeOf(request());
+    expect(refused).toMatch(
+      /^PRECONDITION_FAILED: A payout cannot be requested now\. Identity was verified on /,
+    );
+    expect(refused).toMatch(
+      /Your identity verification is open: the Verification page shows the next step\.$/,
+    );
+    const after = await verifications();
+    expect(after).toHaveLength(2);
+    expect(after[1]).toMatchObject({ status: "pending", reason: "reverification" });
+    // Asking again keeps the one open case; no payout was written either time.
+    await codeOf(request());
+    expect(await verifications()).toHaveLength(2);
+    const written = await dataLayer().withTenant(t.tenantId, (db) =>
+      db.payout.count({ where: { challengeId: f.challengeId } }),
+    );
+    expect(written).toBe(0);
+    // Compliance approves the new case: the account is eligible again.
+    await dataLayer().withTenant(t.tenantId, (db) =>
+      applyKycDecision(db, after[1]!.id, {
+        status: "approved",
+        at: new Date(Date.UTC(2026, 0, 5)),
+        by: "staff",
+        byLabel: "compliance",
+        cause: { type: "system", job: "test" },
+      }),
+    );
+    expect((await payoutPreviews(f.trader, {}))[0]).toMatchObject({ eligible: true, reasons: [] });
+  });
+
   it("rejecting an approved payout reverses its accruals; the trader may cancel one awaiting approval", async () => {
     const f = funded[3]!;
-    const dest = await addPayoutDestination(f.trader, {
-      rail: "crypto",
-      label: "w",
-      chain: "ethereum",
-      asset: "USDC",
-      address: `0x${"ab".repeat(20)}`,
-    });
+    const dest = await usdcWallet(f.trader, "w", "ab");
     const [preview] = await payoutPreviews(f.trader);
     const p1 = await requestPayout(f.trader, {
       challengeId: f.challengeId,

@@ -1,9 +1,10 @@
 import { challenges, dataLayer } from "@propdesk/db";
 import { closeSqlLayer } from "@propdesk/db/sql-unit-of-work";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assignChallenge } from "../challenges/challenge-lifecycle";
+import { applyChallengeEvent, assignChallenge } from "../challenges/challenge-lifecycle";
 import { acceptBridgeDelivery } from "../ingest/bridge-delivery";
-import { programFixture, traderFixture } from "../testing/challenge-fixtures";
+import { openUnitOfWork, programFixture, traderFixture } from "../testing/challenge-fixtures";
 import { type ConnectorStandIn, startConnectorStandIn } from "../testing/connector-standin";
 import { signIn, staffFixture, type TenantFixture, tenantFixture } from "../testing/fixtures";
 import { runChallengeEffects, signedDelivery, TestEvaluators } from "../testing/risk-fixtures";
@@ -163,5 +164,66 @@ describe("a challenge on a bridged platform", () => {
     const replay = await challengeReplay(t.tenantId, challengeId);
     expect(replay.restores).toEqual([{ inputId: expect.any(Number), matches: true }]);
     expect(replay.matches).toBe(true);
+  });
+
+  it("a decision made while another unit of work holds the challenge waits for it and takes the next event seq", async () => {
+    const owner = await signIn(t, t.owner.email);
+    const { programId } = await programFixture(t, "futures-combine-50k");
+    const { challenge } = await assignChallenge(owner.principal, {
+      traderId: (await traderFixture(t)).traderId,
+      programId,
+      reason: "concurrent commit test",
+    });
+    await runChallengeEffects(t.tenantId);
+    const opened = await dataLayer().withTenant(t.tenantId, (db) =>
+      challenges.findChallenge(db, challenge.id),
+    );
+    const other = opened!.tradingAccounts[0]!.platformAccountId!;
+    const warnings: string[] = [];
+    const evaluators = new TestEvaluators(t.tenantId, {
+      fastPath: true,
+      log: pino({ level: "warn" }, { write: (line: string) => warnings.push(line) }),
+    });
+    const delivery = (seq: number, equity: string) =>
+      signedDelivery(key.keyId, key.secret, [{ ...update(seq, equity, 0), account: other }]);
+    await acceptBridgeDelivery(delivery(1, "50000.00"));
+    await evaluators.drain();
+
+    // A staff emergency stop is being written (its event taken, not yet committed) when the
+    // breaching update is evaluated.
+    const staffWork = await openUnitOfWork(t.tenantId, (db) =>
+      applyChallengeEvent(db, challenge.id, {
+        type: "emergency_stop",
+        cause: { type: "staff", userId: owner.principal.userId, reason: "checking the account" },
+      }),
+    );
+    await acceptBridgeDelivery(delivery(2, "47400.00"));
+    const draining = evaluators.drain();
+    await new Promise((r) => setTimeout(r, 300));
+    await staffWork.commit();
+    await draining;
+
+    // Committed at the first try: no collision on the seq, no retry.
+    expect(warnings).toEqual([]);
+    expect(evaluators.evaluators.some((e) => e.failed)).toBe(false);
+    const after = await dataLayer().withTenant(t.tenantId, async (db) => ({
+      events: await db.challengeEvent.findMany({
+        where: { challengeId: challenge.id },
+        orderBy: { seq: "asc" },
+      }),
+      decisions: await db.riskDecision.findMany({ where: { challengeId: challenge.id } }),
+    }));
+    const [stop, breach] = after.events.slice(-2);
+    expect([stop!.kind, stop!.type, breach!.kind, breach!.type]).toEqual([
+      "lifecycle",
+      "emergency_stop",
+      "engine",
+      "breached",
+    ]);
+    expect(breach!.seq).toBe(stop!.seq + 1);
+    // The breach is recorded; the suspended challenge is not failed by it.
+    expect(after.decisions.map((d) => [d.type, d.engineEventSeq, d.lifecycleEventSeq])).toEqual([
+      ["breached", breach!.seq, null],
+    ]);
   });
 });

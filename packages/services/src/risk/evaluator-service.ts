@@ -17,6 +17,7 @@ export interface EvaluatorServiceOptions {
   tenants?: readonly string[];
   batchSize?: number;
   checkpointMs?: number;
+  checkpointMinRows?: number;
   /** Idle poll interval (a missed notification costs at most this). */
   pollMs?: number;
   fastPath?: boolean;
@@ -28,6 +29,7 @@ const roundAll = (o: Record<string, number>) =>
 const claimNamespace = (tenantId: string) => `risk-eval:${tenantId}`;
 
 interface Slot {
+  /** Replaced by a fresh one (loaded from the checkpoint) when committing decisions failed. */
   evaluator: PartitionEvaluator;
   wake: () => void;
   loop: Promise<void>;
@@ -42,6 +44,7 @@ export class EvaluatorService {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private readonly partitions = riskPartitions();
+  private readonly tenantsSeen = new Set<string>();
 
   constructor(private readonly opts: EvaluatorServiceOptions) {}
 
@@ -54,7 +57,12 @@ export class EvaluatorService {
         if (!tenantId || p === undefined) return;
         const slot = this.slots.get(`${tenantId}:${p}`);
         if (slot) slot.wake();
-        else if (!this.opts.tenants || this.opts.tenants.includes(tenantId)) void this.claimTenant(tenantId);
+        // A firm this process has not seen yet (a partition of a known one belongs to another process).
+        else if (
+          !this.tenantsSeen.has(tenantId) &&
+          (!this.opts.tenants || this.opts.tenants.includes(tenantId))
+        )
+          void this.claimTenant(tenantId);
       },
       {
         onReconnect: () => {
@@ -89,6 +97,7 @@ export class EvaluatorService {
 
   private async claimTenant(tenantId: string): Promise<void> {
     if (!this.running) return;
+    this.tenantsSeen.add(tenantId);
     for (let p = 0; p < this.partitions; p++) {
       const key = `${tenantId}:${p}`;
       if (this.slots.has(key)) continue;
@@ -102,14 +111,17 @@ export class EvaluatorService {
   }
 
   private startSlot(tenantId: string, partition: number): void {
-    const evaluator = new PartitionEvaluator({
-      tenantId,
-      partition,
-      log: this.opts.log,
-      batchSize: this.opts.batchSize,
-      checkpointMs: this.opts.checkpointMs,
-      fastPath: this.opts.fastPath,
-    });
+    const newEvaluator = () =>
+      new PartitionEvaluator({
+        tenantId,
+        partition,
+        log: this.opts.log,
+        batchSize: this.opts.batchSize,
+        checkpointMs: this.opts.checkpointMs,
+        checkpointMinRows: this.opts.checkpointMinRows,
+        fastPath: this.opts.fastPath,
+      });
+    const evaluator = newEvaluator();
     // A wake-up during a step is remembered, so a notification is never lost between steps.
     let woken = false;
     let resolveWait: (() => void) | null = null;
@@ -128,11 +140,15 @@ export class EvaluatorService {
       while (this.running && slot.wanted) {
         try {
           woken = false;
-          const n = await evaluator.step();
+          await slot.evaluator.step();
           failures = 0;
-          if (n > 0 || woken) continue;
+          // Read again at once only if the batch was full or inputs were committed meanwhile (their
+          // notification came during the step); otherwise wait for the next one.
+          if (slot.evaluator.behind || woken) continue;
+          // Unsaved work: back soon enough to checkpoint it once the inputs pause.
+          const wait = slot.evaluator.unsaved ? Math.min(pollMs, this.opts.checkpointMs ?? 1_000) : pollMs;
           await new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, pollMs);
+            const t = setTimeout(resolve, wait);
             resolveWait = () => {
               clearTimeout(t);
               resolve();
@@ -145,6 +161,11 @@ export class EvaluatorService {
             { tenantId, partition, err: (e as Error).stack ?? String(e), failures },
             "risk evaluation step failed; retrying",
           );
+          // Its engines in memory may be ahead of what is stored: start again from the checkpoint.
+          if (slot.evaluator.failed) {
+            await slot.evaluator.flush().catch(() => {});
+            slot.evaluator = newEvaluator();
+          }
           await new Promise((r) => setTimeout(r, Math.min(30_000, 250 * 2 ** failures)));
         }
       }

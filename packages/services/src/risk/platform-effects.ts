@@ -1,7 +1,9 @@
-import { challenges, dataLayer, desks, risk, type TenantDb } from "@propdesk/db";
+import { challenges, dataLayer, desks, platformActions, risk, type TenantDb } from "@propdesk/db";
 import { AppError, isAppError } from "@propdesk/domain";
-import type { Challenge, Effect } from "@propdesk/domain/lifecycle";
+import { type Challenge, type Effect, phaseAwaitingAccount } from "@propdesk/domain/lifecycle";
 import { applyChallengeEvent } from "../challenges/challenge-lifecycle";
+import { fundedAccountAwaitsKyc } from "../kyc/funded-kyc-gate";
+import { ensureVerification } from "../kyc/kyc-verification";
 import type { Logger } from "../logging/logger";
 import { tradingPlatformFor } from "../platforms/platform-registry";
 import { compiledProgramFor } from "./program-cache";
@@ -42,6 +44,16 @@ export async function runTradingEffect(
   log?: Logger,
   known?: KnownAccount,
 ): Promise<boolean> {
+  // The job behind an action the evaluator already carried out: one look, and nothing more to do.
+  if (!known) {
+    const enabled = effect.type === "close_positions" ? undefined : effect.type === "enable_trading";
+    if (
+      await dataLayer().withTenant(ref.tenantId, (db) =>
+        platformActions.platformActionDone(db, effectKey(ref), enabled),
+      )
+    )
+      return true;
+  }
   const target =
     known ??
     (await dataLayer().withTenant(ref.tenantId, async (db): Promise<KnownAccount | null> => {
@@ -197,14 +209,16 @@ export async function insertSuspension(
  * records it, tells the lifecycle the account is ready, starts the phase and writes the engine's
  * `phase_start`. Safe to repeat: an account already provisioned is not opened twice (the platform
  * call is keyed by the trading account), and a challenge already past provisioning is left alone.
+ * A funded account on a desk with "KYC before funded" is held (and the trader asked to verify)
+ * until an approval resumes it.
  */
 export async function provisionPhaseAccount(ref: EffectRef, phase: number, log?: Logger): Promise<void> {
   const prep = await dataLayer().withTenant(ref.tenantId, async (db) => {
     const c = await challenges.findChallenge(db, ref.challengeId);
     if (!c) throw new AppError("NOT_FOUND", "That challenge does not exist.");
-    const lc = c.lifecycle as unknown as Challenge;
-    const expected = lc.state === "provisioned" ? 0 : lc.state === "awaiting_next_phase" ? lc.phase + 1 : -1;
-    if (expected !== phase || lc.accountReady) return null;
+    if (phaseAwaitingAccount(c.lifecycle as unknown as Challenge) !== phase) return null;
+    // "KYC before funded": the funded account waits for the approval, which resumes this effect.
+    if (await fundedAccountAwaitsKyc(db, c, phase)) return { open: false as const, traderId: c.traderId };
     const program = compiledProgramFor(c.programVersionId, c.programVersion.definition);
     const ph = program.phases[phase];
     if (!ph) throw new AppError("VALIDATION", `The program has no phase ${phase}.`);
@@ -221,10 +235,15 @@ export async function provisionPhaseAccount(ref: EffectRef, phase: number, log?:
       }));
     const label =
       `${desk?.name ?? "Desk"} ${c.programVersion.program.name} ${ph.name} - ${c.trader.name}`.slice(0, 128);
-    return { c, account, label, halted: settings?.tradingHalted ? settings : null };
+    return { open: true as const, c, account, label, halted: settings?.tradingHalted ? settings : null };
   });
   if (!prep) {
     log?.info({ ...ref, phase }, "provisioning already done or no longer wanted");
+    return;
+  }
+  if (!prep.open) {
+    await ensureVerification(ref.tenantId, prep.traderId, "before_funded");
+    log?.info({ ...ref, phase }, "funded account held until the trader's identity is verified");
     return;
   }
   const { account, label } = prep;

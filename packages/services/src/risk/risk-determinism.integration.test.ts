@@ -7,6 +7,7 @@ import { SeededRandom } from "../platforms/simulator/seeded-random";
 import { tenantFixture } from "../testing/fixtures";
 import {
   accountsOf,
+  checkpointedStateOf,
   decisionsOf,
   deliverStream,
   fastRulesProgram,
@@ -125,5 +126,63 @@ describe("decisions do not depend on how the stream is delivered", () => {
     );
     // The engine's clock never went back: its last update is the newest one delivered.
     expect(Number(state!.lastTMs)).toBe(Date.parse(mine[39]!.t));
+  });
+
+  it("a restart after checkpoints that saved only some challenges applies every input once", async () => {
+    // Each account gets a deposit a third of the way in: applied twice, it would show in the balance.
+    const withDeposits = (updates: PlatformUpdate[]) => {
+      const out: PlatformUpdate[] = [];
+      const seen = new Map<string, number>();
+      for (const u of updates) {
+        out.push({ ...u, seq: u.seq * 2 });
+        const n = (seen.get(u.account) ?? 0) + 1;
+        seen.set(u.account, n);
+        if (n === 60)
+          out.push({
+            type: "balance_adjustment",
+            account: u.account,
+            seq: u.seq * 2 + 1,
+            t: u.t,
+            adjustmentId: `deposit-${u.account}`,
+            amount: "250.00",
+            reason: "deposit",
+          } as PlatformUpdate);
+      }
+      return out;
+    };
+    const ref = await scenario("oncepartial-ref");
+    const refUpdates = withDeposits(ref.updates);
+    await deliverStream(ref.t.tenantId, refUpdates);
+    await ref.evaluators.drain();
+
+    const s = await scenario("oncepartial");
+    const updates = withDeposits(s.updates);
+    const first = new TestEvaluators(s.t.tenantId, { batchSize: 300, checkpointMinRows: 1 });
+    const third = Math.floor(updates.length / 3);
+    for (const part of [updates.slice(0, third), updates.slice(third, 2 * third)]) {
+      await deliverStream(s.t.tenantId, part);
+      for (const e of first.evaluators) {
+        while ((await e.step()) > 0) {}
+        // Under load a checkpoint saves the challenges changed longest ago, not all of them.
+        await e.checkpoint({ all: false });
+        await e.flush();
+      }
+    }
+    const cursors = await dataLayer().withTenant(s.t.tenantId, (db) =>
+      db.riskPartitionCursor.findMany({ select: { checkpointInputId: true } }),
+    );
+    const ahead = await dataLayer().withTenant(s.t.tenantId, (db) =>
+      db.riskEngineState.count({
+        where: { lastInputId: { gt: Math.min(...cursors.map((c) => Number(c.checkpointInputId))) } },
+      }),
+    );
+    expect(ahead).toBeGreaterThan(0);
+    // The process dies here; a new one starts from what is stored and gets the rest.
+    await deliverStream(s.t.tenantId, updates.slice(2 * third));
+    await new TestEvaluators(s.t.tenantId, { batchSize: 300 }).drain();
+    expect(await checkpointedStateOf(s.t.tenantId, s.ids)).toEqual(
+      await checkpointedStateOf(ref.t.tenantId, ref.ids),
+    );
+    expect(await decisionsOf(s.t.tenantId, s.ids)).toEqual(await decisionsOf(ref.t.tenantId, ref.ids));
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { dataLayer } from "@propdesk/db";
+import { dataLayer, type TenantDb } from "@propdesk/db";
 import { deskForHost } from "../desks/desk-context";
 import { createProgramFromTemplate } from "../programs/program-admin";
 import { runWithRequestContext } from "../request/request-context";
@@ -52,4 +52,35 @@ export async function outboxRows(tenantId: string, jobName: string) {
   return dataLayer().withPlatform((db) =>
     db.outboxEvent.findMany({ where: { tenantId, jobName }, orderBy: { createdAt: "asc" } }),
   );
+}
+
+/**
+ * Runs `work` in a unit of work of the tenant and keeps it open (its locks held, its writes not
+ * committed) until `commit()`: for tests of what another unit of work does meanwhile.
+ */
+export async function openUnitOfWork(
+  tenantId: string,
+  work: (db: TenantDb) => Promise<unknown>,
+): Promise<{ commit: () => Promise<void> }> {
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let done!: () => void;
+  const workDone = new Promise<void>((r) => {
+    done = r;
+  });
+  const unit = dataLayer().withTenant(tenantId, async (db) => {
+    await work(db);
+    done();
+    await held;
+  });
+  // A failing `work` rejects here instead of leaving the caller waiting.
+  await Promise.race([workDone, unit]);
+  return {
+    commit: async () => {
+      release();
+      await unit;
+    },
+  };
 }

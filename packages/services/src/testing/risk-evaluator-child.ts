@@ -1,7 +1,8 @@
 /**
  * A risk evaluator process for the crash test (risk-crash.integration.test.ts): the live
- * EvaluatorService for one tenant, with small batches and frequent checkpoints so that a SIGKILL
- * lands between checkpoints with decisions committed after the last one. It inherits the test
+ * EvaluatorService for one tenant, with small batches and frequent checkpoints of two challenges
+ * each (the oldest changes first, as under load), so that a SIGKILL lands between checkpoints with
+ * decisions committed after the last one and challenges saved further than the cursor. It inherits the test
  * worker's database URLs through the environment.
  */
 import { createLogger } from "../logging/logger";
@@ -13,6 +14,7 @@ const service = new EvaluatorService({
   tenants: [tenantId],
   batchSize: 150,
   checkpointMs: 120,
+  checkpointMinRows: 2,
   pollMs: 100,
   fastPath: false,
 });

@@ -3,7 +3,7 @@ import { sqlAs } from "@propdesk/db/testing/sql";
 import { assignChallenge } from "../challenges/challenge-lifecycle";
 import type { BridgeDelivery } from "../ingest/bridge-delivery";
 import { ingestPlatformUpdates } from "../ingest/ingest-updates";
-import { createLogger } from "../logging/logger";
+import { createLogger, type Logger } from "../logging/logger";
 import { signatureHeader, signedHeaders, timestampHeader } from "../platforms/bridge/bridge-signature";
 import { installSimulator } from "../platforms/platform-registry";
 import type { PlatformUpdate } from "../platforms/platform-update";
@@ -149,7 +149,14 @@ export class TestEvaluators {
 
   constructor(
     tenantId: string,
-    opts: { fastPath?: boolean; batchSize?: number; checkpointMs?: number } = {},
+    opts: {
+      fastPath?: boolean;
+      batchSize?: number;
+      checkpointMs?: number;
+      checkpointMinRows?: number;
+      /** Where the evaluators log (silent unless a test reads what they say). */
+      log?: Logger;
+    } = {},
   ) {
     this.evaluators = Array.from(
       { length: riskPartitions() },
@@ -157,10 +164,11 @@ export class TestEvaluators {
         new PartitionEvaluator({
           tenantId,
           partition,
-          log,
+          log: opts.log ?? log,
           fastPath: opts.fastPath ?? false,
           batchSize: opts.batchSize,
           checkpointMs: opts.checkpointMs,
+          checkpointMinRows: opts.checkpointMinRows,
         }),
     );
   }

@@ -27,6 +27,21 @@ stripe.addWebhookEndpoint(account, {
   url: `http://${host}:${webPort}/webhooks/stripe`,
   secret: demoStripe.webhookSecret,
 });
+// Stripe retries a failed delivery for days; here within half a minute, and says so on stderr.
+stripe.retryDelaysMs = [1_000, 2_000, 4_000, 8_000, 15_000];
+stripe.onDeliveryFailed = (r, attempt) =>
+  console.error(
+    JSON.stringify({
+      level: "warn",
+      service: "standins",
+      msg: "stripe webhook delivery failed",
+      event: r.type,
+      eventId: r.eventId,
+      attempt,
+      status: r.status,
+      error: r.error ?? r.responseBody.slice(0, 300),
+    }),
+  );
 await stripe.listen(stripePort);
 
 const kyc = new KycStandIn();

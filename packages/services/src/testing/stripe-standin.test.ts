@@ -153,3 +153,42 @@ describe("Stripe stand-in", () => {
     expect(stale!.responseBody).toMatch(/tolerance/i);
   });
 });
+
+describe("Stripe stand-in retries", () => {
+  it("sends a failed delivery again after each delay, to that endpoint only, until it is answered with 2xx", async () => {
+    const other = new StripeStandIn();
+    other.retryDelaysMs = [20, 20, 20];
+    const failures: number[] = [];
+    other.onDeliveryFailed = (_r, attempt) => failures.push(attempt);
+    await other.listen();
+    let calls = 0;
+    const flaky = http.createServer((req, res) => {
+      req.resume();
+      // Down for the first two attempts, then up.
+      res.statusCode = ++calls <= 2 ? 503 : 200;
+      res.end();
+    });
+    await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", () => r()));
+    try {
+      const account = other.addAccount({ secretKey: "sk_test_standin0002" });
+      other.addWebhookEndpoint(account, {
+        url: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/hook`,
+        secret,
+      });
+      other.emit(account, "charge.dispute.created", { id: "dp_retry", object: "dispute" });
+      const deadline = Date.now() + 5000;
+      while (calls < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await other.idle();
+      const first = other.events[0]!.id;
+      expect(other.deliveries.map((d) => [d.eventId, d.status])).toEqual([
+        [first, 503],
+        [first, 503],
+        [first, 200],
+      ]);
+      expect(failures).toEqual([1, 2]);
+    } finally {
+      await other.close();
+      await new Promise((r) => flaky.close(r));
+    }
+  });
+});

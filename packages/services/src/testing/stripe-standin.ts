@@ -163,11 +163,20 @@ export class StripeStandIn {
   readonly pending: Array<{ event: StripeObject; account: StandInAccount }> = [];
   /** The clock (seconds) used for `created` fields and signatures. */
   now: () => number = () => Math.floor(Date.now() / 1000);
+  /**
+   * Like Stripe, a delivery that fails (no 2xx answer) is sent again after each of these delays, to
+   * that endpoint only. Stripe waits hours; the demo and browser tests use seconds. Integration
+   * tests, which deliver and redeliver themselves, leave it empty.
+   */
+  retryDelaysMs: number[] = [];
+  /** Told of each failed delivery (the demo's stand-in process logs them). */
+  onDeliveryFailed: ((record: WebhookDeliveryRecord, attempt: number) => void) | undefined;
 
   private readonly routes: Route[] = [];
   private readonly idempotency = new Map<string, { hash: string; status: number; body: unknown }>();
   private server: http.Server | undefined;
   private deliveryChain: Promise<void> = Promise.resolve();
+  private readonly retries = new Set<NodeJS.Timeout>();
   port = 0;
 
   constructor() {
@@ -196,6 +205,8 @@ export class StripeStandIn {
   }
 
   async close(): Promise<void> {
+    for (const t of this.retries) clearTimeout(t);
+    this.retries.clear();
     await this.deliveryChain.catch(() => {});
     const s = this.server;
     this.server = undefined;
@@ -305,9 +316,31 @@ export class StripeStandIn {
   private enqueueDelivery(event: StripeObject, account: StandInAccount, opts: { timestamp?: number } = {}) {
     this.deliveryChain = this.deliveryChain
       .then(async () => {
-        await this.deliver(event, account, opts);
+        for (const endpoint of this.endpointsFor(event, account))
+          this.retryIfFailed(event, endpoint, await this.deliverTo(event, endpoint, opts), 0);
       })
       .catch(() => {});
+  }
+
+  private retryIfFailed(
+    event: StripeObject,
+    endpoint: WebhookEndpoint,
+    record: WebhookDeliveryRecord,
+    attempt: number,
+  ) {
+    if (record.status !== null && record.status >= 200 && record.status < 300) return;
+    this.onDeliveryFailed?.(record, attempt + 1);
+    const delay = this.retryDelaysMs[attempt];
+    if (delay === undefined) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      this.deliveryChain = this.deliveryChain
+        .then(async () =>
+          this.retryIfFailed(event, endpoint, await this.deliverTo(event, endpoint), attempt + 1),
+        )
+        .catch(() => {});
+    }, delay);
+    this.retries.add(timer);
   }
 
   /** Resolves when every delivery started so far has finished. */
@@ -347,30 +380,41 @@ export class StripeStandIn {
     opts: { timestamp?: number } = {},
   ): Promise<WebhookDeliveryRecord[]> {
     const out: WebhookDeliveryRecord[] = [];
-    for (const endpoint of account.endpoints) {
-      if (!endpoint.enabledEvents.includes("*") && !endpoint.enabledEvents.includes(event.type as string))
-        continue;
-      const { payload, header } = this.signedPayload(event, endpoint, opts.timestamp);
-      const record: WebhookDeliveryRecord = {
-        eventId: event.id,
-        type: event.type as string,
-        endpointId: endpoint.id,
-        url: endpoint.url,
-        status: null,
-        responseBody: "",
-        at: Date.now(),
-      };
-      try {
-        const r = await postJson(endpoint.url, payload, { "Stripe-Signature": header });
-        record.status = r.status;
-        record.responseBody = r.body.slice(0, 2000);
-      } catch (e) {
-        record.error = (e as Error).message;
-      }
-      this.deliveries.push(record);
-      out.push(record);
-    }
+    for (const endpoint of this.endpointsFor(event, account))
+      out.push(await this.deliverTo(event, endpoint, opts));
     return out;
+  }
+
+  private endpointsFor(event: StripeObject, account: StandInAccount): WebhookEndpoint[] {
+    return account.endpoints.filter(
+      (e) => e.enabledEvents.includes("*") || e.enabledEvents.includes(event.type as string),
+    );
+  }
+
+  private async deliverTo(
+    event: StripeObject,
+    endpoint: WebhookEndpoint,
+    opts: { timestamp?: number } = {},
+  ): Promise<WebhookDeliveryRecord> {
+    const { payload, header } = this.signedPayload(event, endpoint, opts.timestamp);
+    const record: WebhookDeliveryRecord = {
+      eventId: event.id,
+      type: event.type as string,
+      endpointId: endpoint.id,
+      url: endpoint.url,
+      status: null,
+      responseBody: "",
+      at: Date.now(),
+    };
+    try {
+      const r = await postJson(endpoint.url, payload, { "Stripe-Signature": header });
+      record.status = r.status;
+      record.responseBody = r.body.slice(0, 2000);
+    } catch (e) {
+      record.error = (e as Error).message;
+    }
+    this.deliveries.push(record);
+    return record;
   }
 
   // --- the customer's side and the dashboard (test controls) ----------------------------------
