@@ -86,11 +86,11 @@ describe("SimulatorPlatform", () => {
     expect(await codeOf(p.provisionAccount(input))).toEqual({ code: "VALIDATION", paths });
   });
 
-  it("draws each account's style from the seed and reference, in the proportions of the mix", () => {
+  it("draws each account's style from the seed and account id, in the proportions of the mix", () => {
     const a = SimulatorPlatform.create({ seed: 1, startTime: start });
     const b = SimulatorPlatform.create({ seed: 1, startTime: start });
     const c = SimulatorPlatform.create({ seed: 2, startTime: start });
-    const refs = Array.from({ length: 4_000 }, (_, i) => `ta-${i}`);
+    const refs = Array.from({ length: 4_000 }, (_, i) => `SIM-${i + 1}`);
     expect(refs.map((r) => a.styleFor(r))).toEqual(refs.map((r) => b.styleFor(r)));
     expect(refs.filter((r) => a.styleFor(r).style !== c.styleFor(r).style).length).toBeGreaterThan(1_000);
     for (const style of traderStyles) {
@@ -103,6 +103,19 @@ describe("SimulatorPlatform", () => {
       styleMix: { scalper: 0, martingale: 0, reckless: 0, disciplined: 0 },
     });
     expect(new Set(refs.slice(0, 200).map((r) => onlySwing.styleFor(r).style))).toEqual(new Set(["swing"]));
+  });
+
+  it("gives the same traders for the same seed and calls, whatever references the caller uses", async () => {
+    // PropDesk's references are random UUIDs: a run must not depend on them to be reproducible.
+    const run = async (refOf: (i: number) => string) => {
+      const p = SimulatorPlatform.create({ seed: 7, startTime: start });
+      for (let i = 0; i < 12; i++)
+        await p.provisionAccount({ ...base, idempotencyKey: `k${i}`, reference: refOf(i) });
+      return p.advanceTo(start + 2 * TIME.DAY);
+    };
+    const first = await run((i) => `ta-${i}`);
+    expect(first.filter((u) => u.type === "trade_opened").length).toBeGreaterThan(10);
+    expect(await run((i) => `other-${i * 31}`)).toEqual(first);
   });
 
   it("honours an explicit style and instruments", async () => {

@@ -135,9 +135,9 @@ export class SimulatorPlatform implements TradingPlatform {
     return this.simulation.advanceTo(time, opts);
   }
 
-  /** The style and instruments a reference gets when the caller does not choose them. */
-  styleFor(reference: string): { style: TraderStyle; instruments: readonly string[] } {
-    const rng = new SeededRandom(mixSeed(this.simulation.seed, "style", reference));
+  /** The style and instruments an account id gets when the caller does not choose them. */
+  styleFor(platformAccountId: string): { style: TraderStyle; instruments: readonly string[] } {
+    const rng = new SeededRandom(mixSeed(this.simulation.seed, "style", platformAccountId));
     const style = traderStyles[rng.weighted(traderStyles.map((s) => this.styleMix[s]))]!;
     const available = new Set(this.simulation.market.instruments.map((m) => m.symbol));
     const sets = styleInstrumentSets[style].filter((set) => set.every((sym) => available.has(sym)));
@@ -187,9 +187,11 @@ export class SimulatorPlatform implements TradingPlatform {
             },
           );
         }
-        const drawn = this.styleFor(input.reference);
         const n = this.provisioned + 1;
         const platformAccountId = `SIM-${n}`;
+        // Drawn from the account's place in the provisioning order, not from the caller's reference
+        // (a random UUID in PropDesk): the same seed and the same calls give the same traders.
+        const drawn = this.styleFor(platformAccountId);
         this.simulation.addAccount({
           platformAccountId,
           balance: input.balance,
