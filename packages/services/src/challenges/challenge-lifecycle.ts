@@ -82,9 +82,18 @@ export async function applyChallengeEvents(
      * taken since): live risk locks them to number its engine events first.
      */
     locked?: challenges.LockedChallenges;
+    /**
+     * The caller's own writes that belong with these transitions, run after theirs and before the
+     * audit append: the append takes the firm's audit chain, which every audited unit of work of the
+     * firm waits for until this one commits, so it comes last.
+     */
+    beforeAudit?: (results: ReadonlyArray<AppliedTransition | AppError>) => Promise<void>;
   } = {},
 ): Promise<Array<AppliedTransition | AppError>> {
-  if (items.length === 0) return [];
+  if (items.length === 0) {
+    await batch.beforeAudit?.([]);
+    return [];
+  }
   const locked =
     batch.locked ??
     (await challenges.lockChallengesForTransition(
@@ -165,8 +174,9 @@ export async function applyChallengeEvents(
     })),
   );
   await challenges.insertChallengeEvents(db, events);
-  if (audits.length > 0) await recordAudits(db, audits);
   if (effects.length > 0) await enqueueMany(db, applyChallengeEffects, effects);
+  await batch.beforeAudit?.(results);
+  if (audits.length > 0) await recordAudits(db, audits);
   return results;
 }
 

@@ -685,52 +685,57 @@ async function commitBatch(
       },
     ];
   });
-  // The transitions number their events after the engine's, on the challenges locked above.
-  const applied = await applyChallengeEvents(
+  // The transitions number their events after the engine's, on the challenges locked above; the
+  // decisions' outcomes are written before the audit append, which holds the firm's audit chain.
+  const fast: FastAction[] = [];
+  await applyChallengeEvents(
     db,
     changes.map((c) => c.request),
-    { locked },
+    {
+      locked,
+      beforeAudit: async (applied) => {
+        const outcomeOf = new Map<PendingDecision, AppliedTransition | AppError>(
+          changes.map((c, i) => [c.p, applied[i]!]),
+        );
+        const outcomes: Parameters<typeof risk.recordDecisionOutcomes>[1][number][] = [];
+        for (const p of fresh) {
+          const { rt, input } = p;
+          const dec = p.d.decision;
+          const decisionId = ids.get(key(rt.challengeId, input.inputId, p.d.idx))!;
+          const outcome = outcomeOf.get(p);
+          let lifecycleEventSeq: number | null = null;
+          let note: string | null = null;
+          if (outcome instanceof AppError) {
+            // Refused by the state machine (the challenge moved on meanwhile): recorded, not acted on.
+            if (outcome.code !== "ILLEGAL_TRANSITION") throw outcome;
+            note = outcome.message;
+          } else if (outcome) {
+            lifecycleEventSeq = outcome.seq;
+            const account = rt.accounts.get(input.tradingAccountId);
+            const event = lifecycleEventOf(dec)!;
+            if (account?.platformAccountId)
+              fast.push({
+                challengeId: rt.challengeId,
+                eventSeq: outcome.seq,
+                effects: outcome.effects,
+                account: {
+                  tradingAccountId: account.id,
+                  platform: account.platform,
+                  platformAccountId: account.platformAccountId,
+                  why: `${event.type}${dec.rule ? ` on ${dec.rule}` : ""} (challenge event #${outcome.seq})`,
+                },
+              });
+          }
+          outcomes.push({
+            id: decisionId,
+            engineEventSeq: engineSeq.get(p)!,
+            lifecycleEventSeq,
+            lifecycleNote: note,
+          });
+        }
+        await risk.recordDecisionOutcomes(db, outcomes);
+      },
+    },
   );
-  const outcomeOf = new Map<PendingDecision, AppliedTransition | AppError>(
-    changes.map((c, i) => [c.p, applied[i]!]),
-  );
-  const fast: FastAction[] = [];
-  const outcomes: Parameters<typeof risk.recordDecisionOutcomes>[1][number][] = [];
-  for (const p of fresh) {
-    const { rt, input } = p;
-    const dec = p.d.decision;
-    const decisionId = ids.get(key(rt.challengeId, input.inputId, p.d.idx))!;
-    const outcome = outcomeOf.get(p);
-    let lifecycleEventSeq: number | null = null;
-    let note: string | null = null;
-    if (outcome instanceof AppError) {
-      // Refused by the state machine (the challenge moved on meanwhile): recorded, not acted on.
-      if (outcome.code !== "ILLEGAL_TRANSITION") throw outcome;
-      note = outcome.message;
-    } else if (outcome) {
-      lifecycleEventSeq = outcome.seq;
-      const account = rt.accounts.get(input.tradingAccountId);
-      const event = lifecycleEventOf(dec)!;
-      if (account?.platformAccountId)
-        fast.push({
-          challengeId: rt.challengeId,
-          eventSeq: outcome.seq,
-          effects: outcome.effects,
-          account: {
-            tradingAccountId: account.id,
-            platform: account.platform,
-            platformAccountId: account.platformAccountId,
-            why: `${event.type}${dec.rule ? ` on ${dec.rule}` : ""} (challenge event #${outcome.seq})`,
-          },
-        });
-    }
-    outcomes.push({
-      id: decisionId,
-      engineEventSeq: engineSeq.get(p)!,
-      lifecycleEventSeq,
-      lifecycleNote: note,
-    });
-  }
-  await risk.recordDecisionOutcomes(db, outcomes);
   return fast;
 }
