@@ -435,24 +435,29 @@ export function listRunItems(db: TenantDb, runId: string, opts: { status?: strin
   });
 }
 
-/** Records the outcome of items and bumps the run's counters, in one statement each. */
+/**
+ * Records the outcome of items still queued and bumps the run's counters by those, in one statement
+ * each. The first outcome of an item stands: a second run of the same job (BullMQ runs a job again
+ * when its lock lapsed) finding the item done meanwhile changes nothing and counts nothing.
+ */
 export async function finishRunItems(
   db: TenantDb,
   runId: string,
   outcomes: readonly { payoutId: string; ok: boolean; message: string | null }[],
 ) {
   if (outcomes.length === 0) return;
-  await db.$executeRaw`
+  const changed = await db.$queryRaw<{ ok: boolean }[]>`
     UPDATE payout_run_items i SET status = CASE WHEN x.ok THEN 'succeeded' ELSE 'failed' END, message = x.message,
       updated_at = now()
     FROM unnest(${outcomes.map((o) => o.payoutId)}::uuid[], ${outcomes.map((o) => o.ok)}::boolean[],
       ${outcomes.map((o) => o.message)}::text[]) AS x(payout_id, ok, message)
     WHERE i.tenant_id = ${db.tenantId}::uuid AND i.run_id = ${runId}::uuid AND i.payout_id = x.payout_id
-      AND i.status = 'queued'`;
-  const ok = outcomes.filter((o) => o.ok).length;
+      AND i.status = 'queued'
+    RETURNING x.ok AS ok`;
+  const ok = changed.filter((c) => c.ok).length;
   await db.$executeRaw`
-    UPDATE payout_runs SET done = done + ${outcomes.length}, succeeded = succeeded + ${ok},
-      failed = failed + ${outcomes.length - ok}, status = 'running', started_at = coalesce(started_at, now())
+    UPDATE payout_runs SET done = done + ${changed.length}, succeeded = succeeded + ${ok},
+      failed = failed + ${changed.length - ok}, status = 'running', started_at = coalesce(started_at, now())
     WHERE tenant_id = ${db.tenantId}::uuid AND id = ${runId}::uuid`;
 }
 

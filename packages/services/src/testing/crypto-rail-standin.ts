@@ -25,7 +25,10 @@ export class CryptoRailStandIn {
   latencyMs = 0;
   now: () => Date = () => new Date();
 
-  private readonly idempotency = new Map<string, { hash: string; status: number; body: unknown }>();
+  private readonly idempotency = new Map<
+    string,
+    { hash: string; answer: Promise<{ status: number; body: unknown }> }
+  >();
   private server: http.Server | undefined;
   private seq = 0;
   port = 0;
@@ -102,15 +105,22 @@ export class CryptoRailStandIn {
                 message: `Idempotency-Key ${idem} was used with another body.`,
               },
             });
-          return send(seen.status, seen.body);
+          // A repeat sent while the first is still being processed gets the first's answer when it
+          // comes (as custody APIs do), never a second withdrawal.
+          const first = await seen.answer;
+          return send(first.status, first.body);
         }
         if (this.transientFailures > 0) {
           this.transientFailures -= 1;
           return send(503, { error: { type: "unavailable", message: "Signing service busy, try again." } });
         }
-        if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-        const [status, body] = this.create(JSON.parse(raw || "{}") as Record<string, unknown>);
-        this.idempotency.set(`${key}:${idem}`, { hash, status, body });
+        const answer = (async () => {
+          if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+          const [status, body] = this.create(JSON.parse(raw || "{}") as Record<string, unknown>);
+          return { status, body };
+        })();
+        this.idempotency.set(`${key}:${idem}`, { hash, answer });
+        const { status, body } = await answer;
         return send(status, body);
       }
       const one = /^\/v1\/withdrawals\/([^/]+)$/.exec(url.pathname);

@@ -41,6 +41,22 @@ describe("the crypto rail over a custody provider's withdrawal API", () => {
     });
   });
 
+  it("two sends of one key at the same time (a job run again while the first still runs) pay once", async () => {
+    standIn.latencyMs = 50;
+    try {
+      const key = "payout:p9:attempt:1";
+      const [a, b] = await Promise.all([
+        rail.send(payment({ idempotencyKey: key })),
+        rail.send(payment({ idempotencyKey: key })),
+      ]);
+      expect(a).toMatchObject({ status: "paid" });
+      expect(b).toEqual(a);
+      expect(standIn.createdPerReference.get(key)).toBe(1);
+    } finally {
+      standIn.latencyMs = 0;
+    }
+  });
+
   it("a refused withdrawal fails the attempt with the provider's reason; a blocked address too", async () => {
     expect(
       await rail.send(
