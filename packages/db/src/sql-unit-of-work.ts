@@ -1,5 +1,6 @@
 import { AppError } from "@propdesk/domain";
 import pg from "pg";
+import type { TenantDb } from "./client";
 import { type DatabaseUrls, databaseUrlsFromEnv } from "./database-urls";
 import { SerialClient } from "./serial-client";
 
@@ -25,6 +26,23 @@ export interface SqlLayer {
   withTenant<T>(tenantId: string, work: (sql: TenantSql) => Promise<T>): Promise<T>;
   withPlatform<T>(work: (sql: PlatformSql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * The plain-SQL view of either layer's tenant unit of work. Repositories that both paths use (a
+ * lifecycle transition is made by a staff action on Prisma's `withTenant` and by the live-risk
+ * committer on `sqlLayer`) take `TenantDb | TenantSql` and write one SQL text for both: the same
+ * transaction, role and tenant setting either way. Both return int4, text, uuid, jsonb and
+ * timestamptz alike; select int8 and numeric as text (Prisma gives a BigInt or a Decimal, pg a string).
+ */
+export function asTenantSql(db: TenantDb | TenantSql): TenantSql {
+  if (db.__scope === "tenant-sql") return db;
+  return {
+    __scope: "tenant-sql",
+    tenantId: db.tenantId,
+    query: <R extends object>(text: string, params: unknown[] = []) =>
+      db.$queryRawUnsafe<R[]>(text, ...params),
+  };
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,7 +74,7 @@ export function createSqlLayer(
   urls: Pick<DatabaseUrls, "app" | "platform"> = databaseUrlsFromEnv(),
   opts: { poolSize?: number } = {},
 ): SqlLayer {
-  const app = new pg.Pool({ connectionString: urls.app, max: opts.poolSize ?? 6, Client: SerialClient });
+  const app = new pg.Pool({ connectionString: urls.app, max: opts.poolSize ?? 10, Client: SerialClient });
   let platform: pg.Pool | undefined;
   // An idle client that errors (server restart) must not crash the process.
   app.on("error", () => {});

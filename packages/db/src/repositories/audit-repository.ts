@@ -1,5 +1,6 @@
 import type { PlatformDb, TenantDb } from "../client";
 import type { Prisma } from "../generated/prisma/client";
+import { asTenantSql, type TenantSql } from "../sql-unit-of-work";
 
 export interface AuditInsert {
   actorType: "staff" | "platform_admin" | "trader" | "affiliate" | "system" | "provider";
@@ -29,23 +30,40 @@ export function insertAuditEvent(db: TenantDb | PlatformDb, tenantId: string, e:
  * Many events in one statement (batch actions), in the given order: the chain trigger links each
  * row to the previous one. Plain SQL over arrays: thousands of rows in one round trip.
  */
-export async function insertAuditEvents(db: TenantDb, tenantId: string, events: readonly AuditInsert[]) {
+export async function insertAuditEvents(db: TenantDb | TenantSql, events: readonly AuditInsert[]) {
   if (events.length === 0) return { count: 0 };
+  const sql = asTenantSql(db);
   const json = (v: Prisma.InputJsonValue | null) => (v === null ? null : JSON.stringify(v));
-  const count = await db.$executeRaw`
-    INSERT INTO audit_events (tenant_id, actor_type, actor_id, actor_label, desk_id, action, target_type, target_id,
-      before, after, request_id, ip, user_agent)
-    SELECT ${tenantId}::uuid, e.actor_type, e.actor_id, e.actor_label, e.desk_id, e.action, e.target_type, e.target_id,
-      e.before, e.after, e.request_id, e.ip, e.user_agent
-    FROM unnest(${events.map((e) => e.actorType)}::text[], ${events.map((e) => e.actorId)}::text[],
-      ${events.map((e) => e.actorLabel)}::text[], ${events.map((e) => e.deskId)}::uuid[], ${events.map((e) => e.action)}::text[],
-      ${events.map((e) => e.targetType)}::text[], ${events.map((e) => e.targetId)}::text[],
-      ${events.map((e) => json(e.before))}::jsonb[], ${events.map((e) => json(e.after))}::jsonb[],
-      ${events.map((e) => e.requestId)}::text[], ${events.map((e) => e.ip)}::text[], ${events.map((e) => e.userAgent)}::text[])
-      WITH ORDINALITY AS e(actor_type, actor_id, actor_label, desk_id, action, target_type, target_id, before, after,
-        request_id, ip, user_agent, ord)
-    ORDER BY e.ord`;
-  return { count };
+  const rows = await sql.query<{ n: number }>(
+    `WITH ins AS (
+      INSERT INTO audit_events (tenant_id, actor_type, actor_id, actor_label, desk_id, action, target_type, target_id,
+        before, after, request_id, ip, user_agent)
+      SELECT $1::uuid, e.actor_type, e.actor_id, e.actor_label, e.desk_id, e.action, e.target_type, e.target_id,
+        e.before, e.after, e.request_id, e.ip, e.user_agent
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::jsonb[],
+        $10::jsonb[], $11::text[], $12::text[], $13::text[])
+        WITH ORDINALITY AS e(actor_type, actor_id, actor_label, desk_id, action, target_type, target_id, before, after,
+          request_id, ip, user_agent, ord)
+      ORDER BY e.ord
+      RETURNING 1)
+    SELECT count(*)::int AS n FROM ins`,
+    [
+      sql.tenantId,
+      events.map((e) => e.actorType),
+      events.map((e) => e.actorId),
+      events.map((e) => e.actorLabel),
+      events.map((e) => e.deskId),
+      events.map((e) => e.action),
+      events.map((e) => e.targetType),
+      events.map((e) => e.targetId),
+      events.map((e) => json(e.before)),
+      events.map((e) => json(e.after)),
+      events.map((e) => e.requestId),
+      events.map((e) => e.ip),
+      events.map((e) => e.userAgent),
+    ],
+  );
+  return { count: rows[0]?.n ?? 0 };
 }
 
 export function insertPlatformAuditEvent(db: PlatformDb, e: Omit<AuditInsert, "deskId">) {

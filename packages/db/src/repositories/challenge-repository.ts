@@ -1,5 +1,6 @@
 import type { TenantDb } from "../client";
 import type { Prisma } from "../generated/prisma/client";
+import { asTenantSql, type TenantSql } from "../sql-unit-of-work";
 
 const challengeInclude = {
   programVersion: { include: { program: true } },
@@ -67,23 +68,27 @@ export type LockedChallenges = Map<string, { lifecycle: unknown; deskId: string;
  * event the lock holder committed (and collide with its seq).
  */
 export async function lockChallengesForTransition(
-  db: TenantDb,
+  db: TenantDb | TenantSql,
   challengeIds: readonly string[],
 ): Promise<LockedChallenges> {
+  const sql = asTenantSql(db);
   const ids = [...new Set(challengeIds)].sort();
-  await db.$executeRaw`
-    SELECT 1 FROM challenges WHERE tenant_id = ${db.tenantId}::uuid AND id = ANY(${ids}::uuid[])
-    ORDER BY id FOR NO KEY UPDATE`;
-  const rows = await db.$queryRaw<{ id: string; lifecycle: unknown; desk_id: string; last_seq: number }[]>`
-    SELECT c.id::text AS id, c.lifecycle, c.desk_id::text AS desk_id,
+  await sql.query(
+    `SELECT 1 FROM challenges WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
+    [sql.tenantId, ids],
+  );
+  const rows = await sql.query<{ id: string; lifecycle: unknown; desk_id: string; last_seq: number }>(
+    `SELECT c.id::text AS id, c.lifecycle, c.desk_id::text AS desk_id,
       coalesce((SELECT max(e.seq) FROM challenge_events e WHERE e.tenant_id = c.tenant_id AND e.challenge_id = c.id), 0)::int AS last_seq
-    FROM challenges c WHERE c.tenant_id = ${db.tenantId}::uuid AND c.id = ANY(${ids}::uuid[])`;
+    FROM challenges c WHERE c.tenant_id = $1::uuid AND c.id = ANY($2::uuid[])`,
+    [sql.tenantId, ids],
+  );
   return new Map(rows.map((r) => [r.id, { lifecycle: r.lifecycle, deskId: r.desk_id, lastSeq: r.last_seq }]));
 }
 
 /** Stores new lifecycle states (one statement for all). */
 export async function updateChallengeStates(
-  db: TenantDb,
+  db: TenantDb | TenantSql,
   rows: ReadonlyArray<{
     challengeId: string;
     lifecycle: unknown;
@@ -93,22 +98,52 @@ export async function updateChallengeStates(
   }>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await db.$executeRaw`
-    UPDATE challenges c SET lifecycle = x.lifecycle, status = x.status, phase_index = x.phase_index, updated_at = now(),
+  const sql = asTenantSql(db);
+  await sql.query(
+    `UPDATE challenges c SET lifecycle = x.lifecycle, status = x.status, phase_index = x.phase_index, updated_at = now(),
       status_changed_at = CASE WHEN x.changed THEN now() ELSE c.status_changed_at END
-    FROM unnest(${rows.map((r) => r.challengeId)}::uuid[], ${rows.map((r) => JSON.stringify(r.lifecycle))}::jsonb[],
-      ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.phaseIndex)}::int[], ${rows.map((r) => r.statusChanged)}::boolean[])
+    FROM unnest($2::uuid[], $3::jsonb[], $4::text[], $5::int[], $6::boolean[])
       AS x(id, lifecycle, status, phase_index, changed)
-    WHERE c.tenant_id = ${db.tenantId}::uuid AND c.id = x.id`;
+    WHERE c.tenant_id = $1::uuid AND c.id = x.id`,
+    [
+      sql.tenantId,
+      rows.map((r) => r.challengeId),
+      rows.map((r) => JSON.stringify(r.lifecycle)),
+      rows.map((r) => r.status),
+      rows.map((r) => r.phaseIndex),
+      rows.map((r) => r.statusChanged),
+    ],
+  );
 }
 
 /** Appends events (their seqs chosen by the caller, with the challenges locked). */
 export async function insertChallengeEvents(
-  db: TenantDb,
+  db: TenantDb | TenantSql,
   rows: readonly ChallengeEventInsert[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await db.challengeEvent.createMany({ data: rows.map((r) => ({ tenantId: db.tenantId, ...r })) });
+  const sql = asTenantSql(db);
+  await sql.query(
+    `INSERT INTO challenge_events (tenant_id, challenge_id, seq, kind, type, phase_index, trading_account_id, from_state,
+      to_state, cause, details, occurred_at)
+    SELECT $1::uuid, x.c, x.s, x.k, x.ty, x.p, x.a, x.f, x.t, x.ca, x.d, x.o
+    FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::int[], $7::uuid[], $8::text[], $9::text[],
+      $10::jsonb[], $11::jsonb[], $12::timestamptz[]) AS x(c, s, k, ty, p, a, f, t, ca, d, o)`,
+    [
+      sql.tenantId,
+      rows.map((r) => r.challengeId),
+      rows.map((r) => r.seq),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.type),
+      rows.map((r) => r.phaseIndex),
+      rows.map((r) => r.tradingAccountId),
+      rows.map((r) => r.fromState),
+      rows.map((r) => r.toState),
+      rows.map((r) => JSON.stringify(r.cause)),
+      rows.map((r) => JSON.stringify(r.details)),
+      rows.map((r) => r.occurredAt),
+    ],
+  );
 }
 
 /** A challenge event to append (its seq chosen by the caller, with the challenge locked). */
@@ -211,6 +246,14 @@ export function findTradingAccountByPhase(db: TenantDb, challengeId: string, pha
 
 export function findTradingAccountByPlatformId(db: TenantDb, platform: string, platformAccountId: string) {
   return db.tradingAccount.findFirst({ where: { platform, platformAccountId } });
+}
+
+/** The account's trading flag after a platform action (plain SQL: the live-risk fast path). */
+export async function setTradingAccountEnabled(sql: TenantSql, accountId: string, enabled: boolean) {
+  await sql.query(
+    "UPDATE trading_accounts SET trading_enabled = $3 WHERE tenant_id = $1::uuid AND id = $2::uuid",
+    [sql.tenantId, accountId, enabled],
+  );
 }
 
 export function updateTradingAccount(

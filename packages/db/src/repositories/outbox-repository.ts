@@ -1,5 +1,6 @@
 import type { PlatformDb, TenantDb } from "../client";
 import type { Prisma } from "../generated/prisma/client";
+import { asTenantSql, type TenantSql } from "../sql-unit-of-work";
 
 export function insertOutbox(
   db: TenantDb | PlatformDb,
@@ -18,9 +19,9 @@ export function insertOutbox(
 }
 
 /** Many outbox rows in one statement, in the caller's unit of work. */
+/** Many rows of the caller's tenant in one statement (a burst of lifecycle transitions). */
 export async function insertOutboxRows(
-  db: TenantDb | PlatformDb,
-  tenantId: string,
+  db: TenantDb | TenantSql,
   rows: ReadonlyArray<{
     jobName: string;
     jobVersion: number;
@@ -29,16 +30,19 @@ export async function insertOutboxRows(
   }>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const now = new Date();
-  await db.outboxEvent.createMany({
-    data: rows.map((r) => ({
-      tenantId,
-      jobName: r.jobName,
-      jobVersion: r.jobVersion,
-      payload: r.payload,
-      availableAt: r.availableAt ?? now,
-    })),
-  });
+  const sql = asTenantSql(db);
+  await sql.query(
+    `INSERT INTO outbox (tenant_id, job_name, job_version, payload, available_at)
+    SELECT $1::uuid, x.n, x.v, x.p, coalesce(x.a, now())
+    FROM unnest($2::text[], $3::int[], $4::jsonb[], $5::timestamptz[]) AS x(n, v, p, a)`,
+    [
+      sql.tenantId,
+      rows.map((r) => r.jobName),
+      rows.map((r) => r.jobVersion),
+      rows.map((r) => JSON.stringify(r.payload)),
+      rows.map((r) => r.availableAt ?? null),
+    ],
+  );
 }
 
 export interface PendingOutboxRow {

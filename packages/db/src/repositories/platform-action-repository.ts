@@ -1,5 +1,6 @@
 import type { TenantDb } from "../client";
 import type { Prisma } from "../generated/prisma/client";
+import type { TenantSql } from "../sql-unit-of-work";
 
 /**
  * Every action PropDesk asks of a trading platform, keyed by its idempotency key: the row is written
@@ -15,7 +16,7 @@ export type PlatformActionName =
 
 /** Claims the key: returns the new row, or null when a row with this key already exists. */
 export async function beginPlatformAction(
-  db: TenantDb,
+  sql: TenantSql,
   a: {
     tradingAccountId: string | null;
     platform: string;
@@ -26,26 +27,51 @@ export async function beginPlatformAction(
     request: Prisma.InputJsonValue;
     requestedAt: Date;
   },
-) {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    INSERT INTO platform_actions (tenant_id, trading_account_id, platform, platform_account_id, action, idempotency_key,
+): Promise<string | null> {
+  const rows = await sql.query<{ id: string }>(
+    `INSERT INTO platform_actions (tenant_id, trading_account_id, platform, platform_account_id, action, idempotency_key,
       reason, request, status, requested_at)
-    VALUES (${db.tenantId}::uuid,
+    VALUES ($1::uuid,
       coalesce(
-        (SELECT id FROM trading_accounts WHERE tenant_id = ${db.tenantId}::uuid AND id = ${a.tradingAccountId}::uuid),
-        (SELECT id FROM trading_accounts WHERE tenant_id = ${db.tenantId}::uuid
-          AND platform = ${a.platform} AND platform_account_id = ${a.platformAccountId})),
-      ${a.platform}, ${a.platformAccountId}, ${a.action},
-      ${a.idempotencyKey}, ${a.reason}, ${JSON.stringify(a.request)}::jsonb, 'pending', ${a.requestedAt})
+        (SELECT id FROM trading_accounts WHERE tenant_id = $1::uuid AND id = $2::uuid),
+        (SELECT id FROM trading_accounts WHERE tenant_id = $1::uuid AND platform = $3 AND platform_account_id = $4)),
+      $3, $4, $5, $6, $7, $8::jsonb, 'pending', $9)
     ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-    RETURNING id::text AS id`;
+    RETURNING id::text AS id`,
+    [
+      sql.tenantId,
+      a.tradingAccountId,
+      a.platform,
+      a.platformAccountId,
+      a.action,
+      a.idempotencyKey,
+      a.reason,
+      JSON.stringify(a.request),
+      a.requestedAt,
+    ],
+  );
   return rows[0]?.id ?? null;
 }
 
-export function findPlatformActionByKey(db: TenantDb, idempotencyKey: string) {
-  return db.platformAction.findUnique({
-    where: { tenantId_idempotencyKey: { tenantId: db.tenantId, idempotencyKey } },
-  });
+export interface RecordedAction {
+  id: string;
+  action: string;
+  request: unknown;
+  status: "pending" | "succeeded" | "failed";
+  result: unknown;
+  requestedAt: Date;
+}
+
+export async function findPlatformActionByKey(
+  sql: TenantSql,
+  idempotencyKey: string,
+): Promise<RecordedAction | null> {
+  const rows = await sql.query<RecordedAction>(
+    `SELECT id::text AS id, action, request, status, result, requested_at AS "requestedAt"
+    FROM platform_actions WHERE tenant_id = $1::uuid AND idempotency_key = $2`,
+    [sql.tenantId, idempotencyKey],
+  );
+  return rows[0] ?? null;
 }
 
 /**
@@ -54,37 +80,34 @@ export function findPlatformActionByKey(db: TenantDb, idempotencyKey: string) {
  * statement (a burst of breaches queues as many jobs).
  */
 export async function platformActionDone(
-  db: TenantDb,
+  sql: TenantSql,
   idempotencyKey: string,
   tradingEnabled?: boolean,
 ): Promise<boolean> {
-  const rows = await db.$queryRaw<{ done: boolean }[]>`
-    SELECT EXISTS (
+  const rows = await sql.query<{ done: boolean }>(
+    `SELECT EXISTS (
       SELECT 1 FROM platform_actions p
       LEFT JOIN trading_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.trading_account_id
-      WHERE p.tenant_id = ${db.tenantId}::uuid AND p.idempotency_key = ${idempotencyKey} AND p.status = 'succeeded'
-        AND (${tradingEnabled ?? null}::boolean IS NULL OR a.trading_enabled = ${tradingEnabled ?? null}::boolean)
-    ) AS done`;
+      WHERE p.tenant_id = $1::uuid AND p.idempotency_key = $2 AND p.status = 'succeeded'
+        AND ($3::boolean IS NULL OR a.trading_enabled = $3::boolean)
+    ) AS done`,
+    [sql.tenantId, idempotencyKey, tradingEnabled ?? null],
+  );
   return rows[0]?.done === true;
 }
 
 /** A retry of an action whose earlier attempt failed or never finished. */
-export function retryPlatformAction(db: TenantDb, id: string, requestedAt: Date) {
-  return db.platformAction.update({
-    where: { tenantId_id: { tenantId: db.tenantId, id } },
-    data: {
-      status: "pending",
-      attempts: { increment: 1 },
-      requestedAt,
-      error: null,
-      completedAt: null,
-      durationMs: null,
-    },
-  });
+export async function retryPlatformAction(sql: TenantSql, id: string, requestedAt: Date): Promise<void> {
+  await sql.query(
+    `UPDATE platform_actions SET status = 'pending', attempts = attempts + 1, requested_at = $3, error = NULL,
+      completed_at = NULL, duration_ms = NULL
+    WHERE tenant_id = $1::uuid AND id = $2::uuid`,
+    [sql.tenantId, id, requestedAt],
+  );
 }
 
-export function completePlatformAction(
-  db: TenantDb,
+export async function completePlatformAction(
+  sql: TenantSql,
   id: string,
   outcome: {
     status: "succeeded" | "failed";
@@ -93,17 +116,21 @@ export function completePlatformAction(
     completedAt: Date;
   },
   durationMs: number,
-) {
-  return db.platformAction.update({
-    where: { tenantId_id: { tenantId: db.tenantId, id } },
-    data: {
-      status: outcome.status,
-      ...(outcome.result !== undefined ? { result: outcome.result } : {}),
-      error: outcome.error ?? null,
-      completedAt: outcome.completedAt,
+): Promise<void> {
+  await sql.query(
+    `UPDATE platform_actions SET status = $3, result = coalesce($4::jsonb, result), error = $5, completed_at = $6,
+      duration_ms = $7
+    WHERE tenant_id = $1::uuid AND id = $2::uuid`,
+    [
+      sql.tenantId,
+      id,
+      outcome.status,
+      outcome.result === undefined ? null : JSON.stringify(outcome.result),
+      outcome.error ?? null,
+      outcome.completedAt,
       durationMs,
-    },
-  });
+    ],
+  );
 }
 
 export function listAccountPlatformActions(db: TenantDb, tradingAccountIds: readonly string[], take: number) {

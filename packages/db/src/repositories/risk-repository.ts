@@ -1,5 +1,6 @@
 import type { TenantDb } from "../client";
 import type { Prisma } from "../generated/prisma/client";
+import { asTenantSql, type TenantSql } from "../sql-unit-of-work";
 
 /**
  * Live risk on the Prisma path: desk risk settings, control inputs written inside a use case's unit
@@ -334,22 +335,34 @@ export function findChallengeEventBySeq(db: TenantDb, challengeId: string, seq: 
  * returns the new ones.
  */
 export async function insertDecisions(
-  db: TenantDb,
+  db: TenantDb | TenantSql,
   rows: readonly NewDecision[],
 ): Promise<Array<{ id: string; challengeId: string; inputId: number; idx: number }>> {
   if (rows.length === 0) return [];
+  const sql = asTenantSql(db);
   const col = <K extends keyof NewDecision>(k: K) => rows.map((r) => r[k]);
-  const inserted = await db.$queryRaw<Array<{ id: string; c: string; i: string; x: number }>>`
-    INSERT INTO risk_decisions (tenant_id, challenge_id, trading_account_id, input_id, idx, phase_index, type, rule,
+  const inserted = await sql.query<{ id: string; c: string; i: string; x: number }>(
+    `INSERT INTO risk_decisions (tenant_id, challenge_id, trading_account_id, input_id, idx, phase_index, type, rule,
       t_ms, decision, state_before)
-    SELECT ${db.tenantId}::uuid, x.c, x.a, x.i, x.x, x.p, x.ty, x.r, x.t, x.d::jsonb, x.s::jsonb
-    FROM unnest(${col("challengeId")}::uuid[], ${col("tradingAccountId")}::uuid[], ${col("inputId")}::bigint[],
-      ${col("idx")}::smallint[], ${col("phaseIndex")}::int[], ${col("type")}::text[], ${col("rule")}::text[],
-      ${col("tMs")}::bigint[], ${rows.map((r) => JSON.stringify(r.decision))}::text[],
-      ${rows.map((r) => (r.stateBefore === null ? null : JSON.stringify(r.stateBefore)))}::text[])
-      AS x(c, a, i, x, p, ty, r, t, d, s)
+    SELECT $1::uuid, x.c, x.a, x.i, x.x, x.p, x.ty, x.r, x.t, x.d::jsonb, x.s::jsonb
+    FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::smallint[], $6::int[], $7::text[], $8::text[], $9::bigint[],
+      $10::text[], $11::text[]) AS x(c, a, i, x, p, ty, r, t, d, s)
     ON CONFLICT (tenant_id, challenge_id, input_id, idx) DO NOTHING
-    RETURNING id::text AS id, challenge_id::text AS c, input_id::text AS i, idx AS x`;
+    RETURNING id::text AS id, challenge_id::text AS c, input_id::text AS i, idx AS x`,
+    [
+      sql.tenantId,
+      col("challengeId"),
+      col("tradingAccountId"),
+      col("inputId"),
+      col("idx"),
+      col("phaseIndex"),
+      col("type"),
+      col("rule"),
+      col("tMs"),
+      rows.map((r) => JSON.stringify(r.decision)),
+      rows.map((r) => (r.stateBefore === null ? null : JSON.stringify(r.stateBefore))),
+    ],
+  );
   return inserted.map((r) => ({ id: r.id, challengeId: r.c, inputId: Number(r.i), idx: r.x }));
 }
 
@@ -365,22 +378,35 @@ export interface EngineEventRow {
 }
 
 /** Appends engine decisions to their challenges' histories (kind `engine`), in one statement. */
-export async function insertEngineEvents(db: TenantDb, rows: readonly EngineEventRow[]): Promise<void> {
+export async function insertEngineEvents(
+  db: TenantDb | TenantSql,
+  rows: readonly EngineEventRow[],
+): Promise<void> {
   if (rows.length === 0) return;
-  await db.$executeRaw`
-    INSERT INTO challenge_events (tenant_id, challenge_id, seq, kind, type, phase_index, trading_account_id, cause,
+  const sql = asTenantSql(db);
+  await sql.query(
+    `INSERT INTO challenge_events (tenant_id, challenge_id, seq, kind, type, phase_index, trading_account_id, cause,
       details, occurred_at)
-    SELECT ${db.tenantId}::uuid, x.c, x.s, 'engine', x.ty, x.p, x.a, x.ca::jsonb, x.d::jsonb, x.o
-    FROM unnest(${rows.map((r) => r.challengeId)}::uuid[], ${rows.map((r) => r.seq)}::int[],
-      ${rows.map((r) => r.type)}::text[], ${rows.map((r) => r.phaseIndex)}::int[],
-      ${rows.map((r) => r.tradingAccountId)}::uuid[], ${rows.map((r) => JSON.stringify(r.cause))}::text[],
-      ${rows.map((r) => JSON.stringify(r.details))}::text[], ${rows.map((r) => r.occurredAt)}::timestamptz[])
-      AS x(c, s, ty, p, a, ca, d, o)`;
+    SELECT $1::uuid, x.c, x.s, 'engine', x.ty, x.p, x.a, x.ca::jsonb, x.d::jsonb, x.o
+    FROM unnest($2::uuid[], $3::int[], $4::text[], $5::int[], $6::uuid[], $7::text[], $8::text[], $9::timestamptz[])
+      AS x(c, s, ty, p, a, ca, d, o)`,
+    [
+      sql.tenantId,
+      rows.map((r) => r.challengeId),
+      rows.map((r) => r.seq),
+      rows.map((r) => r.type),
+      rows.map((r) => r.phaseIndex),
+      rows.map((r) => r.tradingAccountId),
+      rows.map((r) => JSON.stringify(r.cause)),
+      rows.map((r) => JSON.stringify(r.details)),
+      rows.map((r) => r.occurredAt),
+    ],
+  );
 }
 
 /** Which challenge event each decision became and what its transition did, in one statement. */
 export async function recordDecisionOutcomes(
-  db: TenantDb,
+  db: TenantDb | TenantSql,
   rows: ReadonlyArray<{
     id: string;
     engineEventSeq: number;
@@ -389,11 +415,19 @@ export async function recordDecisionOutcomes(
   }>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await db.$executeRaw`
-    UPDATE risk_decisions d SET engine_event_seq = x.e, lifecycle_event_seq = x.l, lifecycle_note = x.n
-    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.engineEventSeq)}::int[],
-      ${rows.map((r) => r.lifecycleEventSeq)}::int[], ${rows.map((r) => r.lifecycleNote)}::text[]) AS x(id, e, l, n)
-    WHERE d.tenant_id = ${db.tenantId}::uuid AND d.id = x.id`;
+  const sql = asTenantSql(db);
+  await sql.query(
+    `UPDATE risk_decisions d SET engine_event_seq = x.e, lifecycle_event_seq = x.l, lifecycle_note = x.n
+    FROM unnest($2::uuid[], $3::int[], $4::int[], $5::text[]) AS x(id, e, l, n)
+    WHERE d.tenant_id = $1::uuid AND d.id = x.id`,
+    [
+      sql.tenantId,
+      rows.map((r) => r.id),
+      rows.map((r) => r.engineEventSeq),
+      rows.map((r) => r.lifecycleEventSeq),
+      rows.map((r) => r.lifecycleNote),
+    ],
+  );
 }
 
 /** Ids and lifecycle of a desk's challenges in some states (the emergency stop works through them). */

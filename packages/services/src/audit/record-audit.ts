@@ -1,4 +1,5 @@
 import { audit, type PlatformDb, type TenantDb } from "@propdesk/db";
+import type { TenantSql } from "@propdesk/db/sql-unit-of-work";
 import { currentRequestContext } from "../request/request-context";
 
 export type Actor =
@@ -74,10 +75,9 @@ export function recordAudit(db: TenantDb, entry: AuditEntry) {
 }
 
 /** Records many actions at once (batch approval and disbursement), in the caller's unit of work. */
-export function recordAudits(db: TenantDb, entries: readonly AuditEntry[]) {
+export function recordAudits(db: TenantDb | TenantSql, entries: readonly AuditEntry[]) {
   return audit.insertAuditEvents(
     db,
-    db.tenantId,
     entries.map((entry) => ({ ...row(entry), deskId: entry.deskId ?? null })),
   );
 }

@@ -1,6 +1,8 @@
 import { dataLayer } from "@propdesk/db";
+import { sqlLayer } from "@propdesk/db/sql-unit-of-work";
 import { sqlAs } from "@propdesk/db/testing/sql";
 import { beforeAll, describe, expect, it } from "vitest";
+import { verifyAuditChains } from "../audit/verify-audit-chain";
 import { saveProgramVersion } from "../programs/program-admin";
 import { openUnitOfWork, outboxRows, programFixture, traderFixture } from "../testing/challenge-fixtures";
 import { signIn, staffFixture, type TenantFixture, tenantFixture } from "../testing/fixtures";
@@ -226,5 +228,96 @@ describe("concurrent transitions of one challenge", () => {
       "2:account_ready",
       "3:phase_started",
     ]);
+  });
+});
+
+describe("the same transitions on either layer", () => {
+  it("write the same state, events, audit trail and outbox rows through Prisma and through plain SQL", async () => {
+    const { programId } = await programFixture(t);
+    const staff = await signIn(t, t.owner.email);
+    const assign = async () =>
+      (
+        await assignChallenge(staff.principal, {
+          traderId: (await traderFixture(t)).traderId,
+          programId,
+          reason: "two layers",
+        })
+      ).challenge.id;
+    const [viaPrisma, viaSql] = [await assign(), await assign()];
+    const occurredAt = new Date("2026-11-20T09:30:00.123Z");
+    const events = (challengeId: string) => [
+      {
+        challengeId,
+        event: {
+          type: "account_ready" as const,
+          cause: { type: "provider" as const, provider: "simulator" },
+        },
+      },
+      {
+        challengeId,
+        event: { type: "phase_started" as const, cause: { type: "system" as const, job: "two-layers" } },
+        opts: { occurredAt, details: { note: 'ünïcode "quoted" {braces}', n: 3 } },
+      },
+      {
+        challengeId,
+        event: { type: "breached" as const, cause: { type: "rule" as const, rule: "max_loss" } },
+        opts: { occurredAt, effectsDelayMs: 60_000 },
+      },
+    ];
+    const a = await dataLayer().withTenant(t.tenantId, (db) => applyChallengeEvents(db, events(viaPrisma)));
+    const b = await sqlLayer().withTenant(t.tenantId, (sql) => applyChallengeEvents(sql, events(viaSql)));
+    const shape = (r: (typeof a)[number]) => ("code" in r ? r.code : `${r.from}->${r.to}#${r.seq}`);
+    expect(b.map(shape)).toEqual(a.map(shape));
+    expect(a.map(shape)).toEqual(["provisioned->provisioned#2", "provisioned->active#3", "active->failed#4"]);
+
+    const stored = (id: string) =>
+      dataLayer().withTenant(t.tenantId, async (db) => {
+        const c = await db.challenge.findFirstOrThrow({ where: { id } });
+        const evs = await db.challengeEvent.findMany({ where: { challengeId: id }, orderBy: { seq: "asc" } });
+        const audit = await db.auditEvent.findMany({
+          where: { targetId: id, action: { startsWith: "challenge." } },
+          orderBy: { seq: "asc" },
+        });
+        return {
+          status: c.status,
+          phase: c.phaseIndex,
+          lifecycle: c.lifecycle,
+          events: evs.map((e) => ({
+            seq: e.seq,
+            kind: e.kind,
+            type: e.type,
+            from: e.fromState,
+            to: e.toState,
+            cause: e.cause,
+            details: e.details,
+            occurredAt: e.seq > 2 ? e.occurredAt.toISOString() : "(now)",
+          })),
+          // (the assignment names each challenge's own trader)
+          audit: audit
+            .filter((e) => e.action !== "challenge.assigned")
+            .map((e) => ({ action: e.action, actor: `${e.actorType}:${e.actorLabel}`, after: e.after })),
+        };
+      });
+    const [p, s] = [await stored(viaPrisma), await stored(viaSql)];
+    expect(s).toEqual(p);
+    expect(p.status).toBe("failed");
+    expect(p.events[2]).toMatchObject({
+      type: "phase_started",
+      details: { note: 'ünïcode "quoted" {braces}', n: 3 },
+      occurredAt: occurredAt.toISOString(),
+    });
+    // The effects of each transition are queued with its seq, the delayed ones later.
+    const queued = async (id: string) =>
+      (await outboxRows(t.tenantId, applyChallengeEffects.name))
+        .filter((r) => (r.payload as { data: { challengeId: string } }).data.challengeId === id)
+        .map((r) => ({
+          seq: (r.payload as { data: { eventSeq: number } }).data.eventSeq,
+          delayed: r.availableAt.getTime() - r.createdAt.getTime() > 30_000,
+        }));
+    expect(await queued(viaSql)).toEqual(await queued(viaPrisma));
+    expect((await queued(viaSql)).find((q) => q.seq === 4)?.delayed).toBe(true);
+    // Both layers' audit rows link into the tenant's one hash chain.
+    const report = await dataLayer().withPlatform((db) => verifyAuditChains(db, { tenantId: t.tenantId }));
+    expect(report.problems).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { challenges, dataLayer, desks, programs, type TenantDb, traders } from "@propdesk/db";
+import type { TenantSql } from "@propdesk/db/sql-unit-of-work";
 import { AppError, validate } from "@propdesk/domain";
 import {
   type Challenge,
@@ -74,7 +75,7 @@ export async function applyChallengeEvent(
  * does not exist) comes back as its error, and the others still apply.
  */
 export async function applyChallengeEvents(
-  db: TenantDb,
+  db: TenantDb | TenantSql,
   items: ReadonlyArray<{ challengeId: string; event: ChallengeEvent; opts?: ApplyOptions }>,
   batch: {
     /**

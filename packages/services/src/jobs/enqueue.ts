@@ -1,4 +1,5 @@
 import { outbox, type PlatformDb, type TenantDb } from "@propdesk/db";
+import type { TenantSql } from "@propdesk/db/sql-unit-of-work";
 import { AppError } from "@propdesk/domain";
 import { currentRequestContext } from "../request/request-context";
 import type { JobDefinition, JobPayload } from "./define-job";
@@ -18,7 +19,7 @@ export function enqueue<J extends JobDefinition>(
 
 /** Schedules several runs of one job (one outbox statement); each payload is checked first. */
 export async function enqueueMany<J extends JobDefinition>(
-  db: TenantDb,
+  db: TenantDb | TenantSql,
   job: J,
   runs: ReadonlyArray<{ payload: JobPayload<J>; availableAt?: Date | undefined }>,
 ): Promise<void> {
@@ -29,7 +30,7 @@ export async function enqueueMany<J extends JobDefinition>(
     payload: { data: checked(job, r.payload), ...(requestId ? { requestId } : {}) } as never,
     ...(r.availableAt ? { availableAt: r.availableAt } : {}),
   }));
-  await outbox.insertOutboxRows(db, db.tenantId, rows);
+  await outbox.insertOutboxRows(db, rows);
 }
 
 function checked<J extends JobDefinition>(job: J, payload: JobPayload<J>): unknown {

@@ -1,4 +1,5 @@
-import { dataLayer, platformActions } from "@propdesk/db";
+import { platformActions } from "@propdesk/db";
+import { sqlLayer } from "@propdesk/db/sql-unit-of-work";
 import { AppError, isAppError } from "@propdesk/domain";
 import { canonicalJson } from "@propdesk/domain/programs";
 import type {
@@ -87,7 +88,8 @@ export class RecordedPlatform implements TradingPlatform {
           issues: [{ path: "idempotencyKey", message: "must be 1-200 characters" }],
         },
       );
-    const db = dataLayer();
+    // Plain SQL: a breach's platform actions are on the live-risk fast path.
+    const db = sqlLayer();
     let id: string | null = null;
     for (let waited = 0; id === null; ) {
       const requestedAt = new Date();

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { riskPipeline } from "@propdesk/db";
 import { AdvisoryClaims, listenWithPayload } from "@propdesk/db/listen-payload";
 import { sqlLayer } from "@propdesk/db/sql-unit-of-work";
@@ -73,7 +74,19 @@ export class EvaluatorService {
     );
     await this.discover();
     if (process.env.RISK_PROFILE === "1") {
+      // How long work waited for the event loop (every decision's statements and actions queue on it).
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
       const t = setInterval(() => {
+        this.opts.log.warn(
+          {
+            p50: Math.round(loop.percentile(50) / 1e6),
+            p99: Math.round(loop.percentile(99) / 1e6),
+            max: Math.round(loop.max / 1e6),
+          },
+          "event loop delay ms",
+        );
+        loop.reset();
         for (const e of this.evaluators())
           if (e.stats.inputs > 0)
             this.opts.log.warn(

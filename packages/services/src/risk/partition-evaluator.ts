@@ -1,4 +1,4 @@
-import { challenges, dataLayer, risk, riskPipeline, type TenantDb } from "@propdesk/db";
+import { challenges, risk, riskPipeline } from "@propdesk/db";
 import { sqlLayer, type TenantSql } from "@propdesk/db/sql-unit-of-work";
 import { AppError } from "@propdesk/domain";
 import { type Effect, lifecycleEventOf } from "@propdesk/domain/lifecycle";
@@ -78,7 +78,11 @@ interface PendingDecision {
   rt: Runtime;
   input: RiskInput;
   d: Decision;
+  /** RISK_PROFILE=1: when its input's read began and ended and it was evaluated (epoch ms). */
+  trace?: { readFrom: number; readAt: number; evaluatedAt: number };
 }
+
+const tracing = process.env.RISK_PROFILE === "1";
 
 interface FastAction {
   challengeId: string;
@@ -236,6 +240,7 @@ export class PartitionEvaluator {
   async step(): Promise<number> {
     if (this.failure) throw this.failure;
     if (!this.started) await this.start();
+    const readFrom = tracing ? Date.now() : 0;
     const t0 = performance.now();
     const rows = await sqlLayer().withTenant(this.tenantId, async (sql) => {
       const batch = await riskPipeline.readPartitionInputs(
@@ -274,6 +279,7 @@ export class PartitionEvaluator {
     }
     const t1 = performance.now();
     this.lastInputAt = Date.now();
+    const readAt = this.lastInputAt;
     const pending: PendingDecision[] = [];
     let sinceYield = 0;
     for (const row of rows) {
@@ -301,7 +307,12 @@ export class PartitionEvaluator {
       rt.lastInputId = input.inputId;
       if (rt.dirtySince === 0) rt.dirtySince = input.inputId;
       this.dirty.add(rt);
-      for (const d of outcome) pending.push({ rt, input, d });
+      for (const d of outcome)
+        pending.push(
+          tracing && d.decision.type === "breached"
+            ? { rt, input, d, trace: { readFrom, readAt, evaluatedAt: Date.now() } }
+            : { rt, input, d },
+        );
     }
     this.stats.inputs += rows.length;
     this.stats.batches++;
@@ -359,7 +370,25 @@ export class PartitionEvaluator {
           if (lifecycleEventOf(this.toCommit[n++]!.d.decision) !== null) transitions++;
         const group = this.toCommit.slice(0, n);
         const t0 = performance.now();
+        const commitFrom = Date.now();
         const fast = await this.commitWithRetry(group);
+        if (tracing) {
+          const committedAt = Date.now();
+          for (const p of group)
+            if (p.trace)
+              this.log.warn(
+                {
+                  received: p.input.receivedAtMs,
+                  read: p.trace.readFrom - p.input.receivedAtMs,
+                  readDone: p.trace.readAt - p.input.receivedAtMs,
+                  evaluated: p.trace.evaluatedAt - p.input.receivedAtMs,
+                  commitFrom: commitFrom - p.input.receivedAtMs,
+                  committed: committedAt - p.input.receivedAtMs,
+                  group: group.length,
+                },
+                "breach trace",
+              );
+        }
         this.toCommit.splice(0, n);
         this.committedCount += n;
         this.commitWaiters = this.commitWaiters.filter((w) => {
@@ -384,9 +413,7 @@ export class PartitionEvaluator {
   private async commitWithRetry(group: PendingDecision[]): Promise<FastAction[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await dataLayer().withTenant(this.tenantId, (db) => commitBatch(db, group, this.fastPath), {
-          timeout: 60_000,
-        });
+        return await sqlLayer().withTenant(this.tenantId, (sql) => commitBatch(sql, group, this.fastPath));
       } catch (e) {
         if (attempt >= 5) throw e;
         this.log.warn({ err: (e as Error).message, attempt }, "committing decisions failed; retrying");
@@ -604,7 +631,7 @@ function snapshotBars(b: riskPipeline.HourBars): riskPipeline.HourBars {
  * `applyChallengeEvents`. Returns the platform actions to carry out at once.
  */
 async function commitBatch(
-  db: TenantDb,
+  db: TenantSql,
   pending: PendingDecision[],
   fastPath: boolean,
 ): Promise<FastAction[]> {

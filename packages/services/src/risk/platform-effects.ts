@@ -1,4 +1,5 @@
 import { challenges, dataLayer, desks, platformActions, risk, type TenantDb } from "@propdesk/db";
+import { sqlLayer } from "@propdesk/db/sql-unit-of-work";
 import { AppError, isAppError } from "@propdesk/domain";
 import { type Challenge, type Effect, phaseAwaitingAccount } from "@propdesk/domain/lifecycle";
 import { applyChallengeEvent } from "../challenges/challenge-lifecycle";
@@ -48,8 +49,8 @@ export async function runTradingEffect(
   if (!known) {
     const enabled = effect.type === "close_positions" ? undefined : effect.type === "enable_trading";
     if (
-      await dataLayer().withTenant(ref.tenantId, (db) =>
-        platformActions.platformActionDone(db, effectKey(ref), enabled),
+      await sqlLayer().withTenant(ref.tenantId, (sql) =>
+        platformActions.platformActionDone(sql, effectKey(ref), enabled),
       )
     )
       return true;
@@ -90,8 +91,8 @@ export async function runTradingEffect(
     }
   }
   await platform.setTradingEnabled(target.platformAccountId, enabled, opts);
-  await dataLayer().withTenant(ref.tenantId, (db) =>
-    challenges.updateTradingAccount(db, target.tradingAccountId, { tradingEnabled: enabled }),
+  await sqlLayer().withTenant(ref.tenantId, (sql) =>
+    challenges.setTradingAccountEnabled(sql, target.tradingAccountId, enabled),
   );
   return true;
 }
