@@ -53,10 +53,12 @@ export interface ControlInput {
 }
 
 /**
- * Takes the partition's ordering lock for the rest of the unit of work. A unit of work that appends
- * a control input AND records audit events takes it first: the firm's audit chain must never be held
- * while waiting for a partition (an ingest may hold it for a moment), or every audited action of the
- * firm would queue behind that wait.
+ * Takes the partition's ordering lock for the rest of the unit of work. Every unit of work takes its
+ * locks in one order: the challenges (a transition locks them first), then the partition, then the
+ * firm's audit chain (appended last). So a transition that appends a control input takes the
+ * partition in `applyChallengeEvents`' `beforeAudit`: late, because the ingest of the whole partition
+ * waits while it is held, and before the audit append, because every audited action of the firm
+ * waits while the chain is held.
  */
 export async function lockInputPartition(db: TenantDb, partition: number): Promise<void> {
   await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('risk:' || ${db.tenantId}), ${partition}::int)`;

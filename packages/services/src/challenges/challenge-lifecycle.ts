@@ -57,13 +57,29 @@ export interface ApplyOptions {
   effectsDelayMs?: number;
 }
 
+/**
+ * One transition. `beforeAudit`: the caller's writes that belong with it, run once it is applied and
+ * before its audit event (see applyChallengeEvents): where a control input joins the engine's
+ * input log under the partition lock.
+ */
 export async function applyChallengeEvent(
   db: TenantDb,
   challengeId: string,
   event: ChallengeEvent,
   opts: ApplyOptions = {},
+  beforeAudit?: (applied: AppliedTransition) => Promise<void>,
 ): Promise<AppliedTransition> {
-  const [applied] = await applyChallengeEvents(db, [{ challengeId, event, opts }]);
+  const [applied] = await applyChallengeEvents(
+    db,
+    [{ challengeId, event, opts }],
+    beforeAudit
+      ? {
+          beforeAudit: async ([r]) => {
+            if (r && !(r instanceof AppError)) await beforeAudit(r);
+          },
+        }
+      : {},
+  );
   if (applied instanceof AppError) throw applied;
   return applied!;
 }

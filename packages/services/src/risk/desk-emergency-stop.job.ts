@@ -38,9 +38,7 @@ const handler: JobHandler<{
       }
       try {
         await dataLayer().withTenant(ctx.tenantId, async (db) => {
-          // The input log's partition first, then the audited transition (see lockInputPartition).
-          await risk.lockInputPartition(db, partitionOf(c.id));
-          const applied = await applyChallengeEvent(
+          await applyChallengeEvent(
             db,
             c.id,
             {
@@ -48,11 +46,15 @@ const handler: JobHandler<{
               cause: { type: "staff", userId: payload.userId, reason: payload.reason },
             },
             { actorLabel: payload.userLabel },
-          );
-          await insertSuspension(
-            db,
-            { challengeId: c.id, eventSeq: applied.seq, effectIndex: 0 },
-            payload.action === "stop" ? "suspend" : "unsuspend",
+            // The suspension joins the input log before the audit append (see lockInputPartition).
+            async (t) => {
+              await risk.lockInputPartition(db, partitionOf(c.id));
+              await insertSuspension(
+                db,
+                { challengeId: c.id, eventSeq: t.seq, effectIndex: 0 },
+                payload.action === "stop" ? "suspend" : "unsuspend",
+              );
+            },
           );
         });
         done++;

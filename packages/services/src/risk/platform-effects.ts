@@ -2,7 +2,7 @@ import { challenges, dataLayer, desks, platformActions, risk, type TenantDb } fr
 import { sqlLayer } from "@propdesk/db/sql-unit-of-work";
 import { AppError, isAppError } from "@propdesk/domain";
 import { type Challenge, type Effect, phaseAwaitingAccount } from "@propdesk/domain/lifecycle";
-import { applyChallengeEvent } from "../challenges/challenge-lifecycle";
+import { applyChallengeEvent, applyChallengeEvents } from "../challenges/challenge-lifecycle";
 import { fundedAccountAwaitsKyc } from "../kyc/funded-kyc-gate";
 import { ensureVerification } from "../kyc/kyc-verification";
 import type { Logger } from "../logging/logger";
@@ -260,7 +260,6 @@ export async function provisionPhaseAccount(ref: EffectRef, phase: number, log?:
       });
   const snapshot = await platform.getAccountSnapshot(opened.platformAccountId);
   await dataLayer().withTenant(ref.tenantId, async (db) => {
-    await risk.lockInputPartition(db, partitionOf(ref.challengeId));
     await challenges.updateTradingAccount(db, account.id, {
       platformAccountId: opened.platformAccountId,
       login: opened.login,
@@ -274,44 +273,72 @@ export async function provisionPhaseAccount(ref: EffectRef, phase: number, log?:
         await challenges.updateTradingAccount(db, previous.id, { status: "closed", closedAt: new Date() });
     }
     try {
-      await applyChallengeEvent(
+      // Both transitions in one go, so that the phase's start joins the input log (under the
+      // partition lock, which every ingest of the partition waits for) only at the end, after the
+      // challenge's lock and before the audit append (see lockInputPartition).
+      const [ready, started] = await applyChallengeEvents(
         db,
-        ref.challengeId,
+        [
+          {
+            challengeId: ref.challengeId,
+            event: {
+              type: "account_ready",
+              cause: { type: "provider", provider: platform.name, reference: opened.platformAccountId },
+              accountId: opened.login,
+            },
+            opts: { tradingAccountId: account.id },
+          },
+          {
+            challengeId: ref.challengeId,
+            event: {
+              type: "phase_started",
+              cause: { type: "system", job: "challenges.apply-effects" },
+              phase,
+            },
+            opts: { tradingAccountId: account.id, occurredAt: snapshot.at },
+          },
+        ],
         {
-          type: "account_ready",
-          cause: { type: "provider", provider: platform.name, reference: opened.platformAccountId },
-          accountId: opened.login,
+          beforeAudit: async ([r, s]) => {
+            // Applied one by one, a refused account_ready would stop before phase_started: never
+            // keep the second without the first (the whole unit of work rolls back; the job retries).
+            if (r instanceof AppError && s && !(s instanceof AppError))
+              throw new AppError("CONFLICT", `The phase started although ${r.message}`);
+            if (r instanceof AppError || !s || s instanceof AppError) return;
+            await risk.lockInputPartition(db, partitionOf(ref.challengeId));
+            const idx = s.effects.findIndex((e) => e.type === "start_engine_phase");
+            if (idx >= 0)
+              await insertPhaseStart(
+                db,
+                { challengeId: ref.challengeId, eventSeq: s.seq, effectIndex: idx },
+                account,
+                snapshot.at.getTime(),
+              );
+          },
         },
-        { tradingAccountId: account.id },
       );
-      const started = await applyChallengeEvent(
-        db,
-        ref.challengeId,
-        { type: "phase_started", cause: { type: "system", job: "challenges.apply-effects" }, phase },
-        { tradingAccountId: account.id, occurredAt: snapshot.at },
-      );
-      const idx = started.effects.findIndex((e) => e.type === "start_engine_phase");
-      if (idx >= 0)
-        await insertPhaseStart(
-          db,
-          { challengeId: ref.challengeId, eventSeq: started.seq, effectIndex: idx },
-          account,
-          snapshot.at.getTime(),
-        );
+      if (ready instanceof AppError) throw ready;
+      if (started instanceof AppError) throw started;
       if (prep.halted?.haltedByUserId) {
         // The desk is stopped: the new account opens suspended like every other one.
-        const stopped = await applyChallengeEvent(db, ref.challengeId, {
-          type: "emergency_stop",
-          cause: {
-            type: "staff",
-            userId: prep.halted.haltedByUserId,
-            reason: prep.halted.haltReason ?? "desk emergency stop",
-          },
-        });
-        await insertSuspension(
+        await applyChallengeEvent(
           db,
-          { challengeId: ref.challengeId, eventSeq: stopped.seq, effectIndex: 0 },
-          "suspend",
+          ref.challengeId,
+          {
+            type: "emergency_stop",
+            cause: {
+              type: "staff",
+              userId: prep.halted.haltedByUserId,
+              reason: prep.halted.haltReason ?? "desk emergency stop",
+            },
+          },
+          {},
+          (stopped) =>
+            insertSuspension(
+              db,
+              { challengeId: ref.challengeId, eventSeq: stopped.seq, effectIndex: 0 },
+              "suspend",
+            ),
         );
       }
     } catch (e) {

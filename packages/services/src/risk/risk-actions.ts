@@ -53,8 +53,6 @@ export async function overrideBreach(principal: StaffPrincipal, input: unknown) 
         "CONFLICT",
         "An expiry cannot be overridden: the phase's time limit has passed and would end it again at the next update.",
       );
-    // The input log's partition before the audited transition (see lockInputPartition).
-    await risk.lockInputPartition(db, partitionOf(c.id));
     const applied = await applyChallengeEvent(
       db,
       c.id,
@@ -64,15 +62,20 @@ export async function overrideBreach(principal: StaffPrincipal, input: unknown) 
         tradingAccountId: decision.tradingAccountId,
         details: { decisionId: decision.id, rule: decision.rule, inputId: Number(decision.inputId) },
       },
+      // The restore joins the input log after the challenge's lock, before the audit append (see
+      // lockInputPartition).
+      async (t) => {
+        await risk.lockInputPartition(db, partitionOf(c.id));
+        const effectIndex = t.effects.findIndex((e) => e.type === "restore_engine_state");
+        await insertRestore(
+          db,
+          { challengeId: c.id, eventSeq: t.seq, effectIndex },
+          decision,
+          decision.stateBefore,
+        );
+        await risk.markDecisionOverridden(db, decision.id, principal.email, form.reason);
+      },
     );
-    const effectIndex = applied.effects.findIndex((e) => e.type === "restore_engine_state");
-    await insertRestore(
-      db,
-      { challengeId: c.id, eventSeq: applied.seq, effectIndex },
-      decision,
-      decision.stateBefore,
-    );
-    await risk.markDecisionOverridden(db, decision.id, principal.email, form.reason);
     return { challengeId: c.id, restoredTo: applied.to, rule: decision.rule };
   });
 }
