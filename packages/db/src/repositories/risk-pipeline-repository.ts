@@ -10,24 +10,15 @@ import type { PlatformSql, TenantSql } from "../sql-unit-of-work";
  * partition `input_id` order is commit order, and a reader of `input_id > cursor` never skips a row.
  */
 
-/**
- * Locks the partitions (ascending) for the rest of the transaction and returns which of these signed
- * deliveries were already accepted: the ingest's first statement, one round trip for both.
- */
-export async function lockPartitionsForDeliveries(
-  sql: TenantSql,
-  partitions: readonly number[],
-  signatureHashes: readonly string[],
-): Promise<string[]> {
+/** Locks the partitions (ascending) for the rest of the transaction. */
+export async function lockPartitions(sql: TenantSql, partitions: readonly number[]): Promise<void> {
   const sorted = [...new Set(partitions)].sort((a, b) => a - b);
-  const rows = await sql.query<{ known: string[] }>(
-    `SELECT (SELECT count(pg_advisory_xact_lock(hashtext('risk:' || $1), s.p))
-        FROM (SELECT p FROM unnest($2::int[]) AS u(p) ORDER BY p) AS s) AS locked,
-      array(SELECT signature_hash FROM bridge_deliveries
-        WHERE tenant_id = $1::uuid AND signature_hash = ANY($3::text[])) AS known`,
-    [sql.tenantId, sorted, signatureHashes],
+  if (sorted.length === 0) return;
+  await sql.query(
+    `SELECT pg_advisory_xact_lock(hashtext('risk:' || $1), s.p)
+     FROM (SELECT p FROM unnest($2::int[]) AS u(p) ORDER BY p) AS s`,
+    [sql.tenantId, sorted],
   );
-  return rows[0]?.known ?? [];
 }
 
 /** Wakes the evaluators of these partitions when the transaction commits. */
@@ -38,6 +29,20 @@ export async function notifyPartitions(sql: TenantSql, partitions: readonly numb
     sql.tenantId,
     unique,
   ]);
+}
+
+/** The highest platform seq already stored per trading account (accounts with none are absent). */
+export async function maxSeqs(sql: TenantSql, accountIds: readonly string[]): Promise<Map<string, number>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await sql.query<{ a: string; s: string }>(
+    `SELECT a.id::text AS a, m.s::text AS s
+     FROM unnest($2::uuid[]) AS a(id)
+     CROSS JOIN LATERAL (SELECT max(seq) AS s FROM risk_inputs r
+       WHERE r.tenant_id = $1 AND r.trading_account_id = a.id) AS m
+     WHERE m.s IS NOT NULL`,
+    [sql.tenantId, accountIds],
+  );
+  return new Map(rows.map((r) => [r.a, Number(r.s)]));
 }
 
 export interface PlatformInputRow {
@@ -60,6 +65,7 @@ export interface PlatformInputRow {
   price: string | null;
   stopLoss: string | null;
   details: string | null;
+  stale: boolean;
   /** When PropDesk received it (epoch ms). */
   receivedAtMs: number;
 }
@@ -90,37 +96,33 @@ function textArray(values: ReadonlyArray<string | null>): string {
 }
 
 /**
- * Inserts platform updates; an update whose (account, seq) is already stored is skipped, and one older
- * than the newest stored for its account is stored `stale` (never evaluated). Returns how many were
- * inserted, which ones (`account:seq`) only when some were skipped, and which were stale. Call with
- * the partitions locked, in a statement after the lock: the statement then sees every earlier
- * delivery for these accounts (under READ COMMITTED a statement reads as of its own start).
+ * Inserts platform updates; an update whose (account, seq) is already stored is skipped. Returns how
+ * many were inserted and, only when some were skipped, which ones (`account:seq`). Call with the
+ * partitions locked.
  */
 export async function insertPlatformInputs(
   sql: TenantSql,
   rows: readonly PlatformInputRow[],
-): Promise<{ inserted: number; keys: Set<string> | null; stale: Set<string> }> {
-  if (rows.length === 0) return { inserted: 0, keys: null, stale: new Set() };
+): Promise<{ inserted: number; keys: Set<string> | null }> {
+  if (rows.length === 0) return { inserted: 0, keys: null };
   const col = <K extends keyof PlatformInputRow>(k: K) =>
     rows.map((r) => r[k]) as Array<string | number | null>;
-  const result = await sql.query<{ n: number; keys: string[] | null; stale: string[] }>(
+  const result = await sql.query<{ n: number; keys: string[] | null }>(
     `WITH ins AS (
        INSERT INTO risk_inputs (tenant_id, partition, challenge_id, trading_account_id, phase_index, source, kind, seq, t_ms,
          balance, equity, open_positions, amount, trade_id, symbol, side, lots, price, stop_loss, details, stale, received_at_ms)
        SELECT $1, x.partition, x.challenge_id, x.account_id, x.phase, 'platform', x.kind, x.seq, x.t, x.balance, x.equity,
-         x.open_positions, x.amount, x.trade_id, x.symbol, x.side, x.lots, x.price, x.stop_loss, x.details::jsonb,
-         x.seq < coalesce((SELECT max(r.seq) FROM risk_inputs r WHERE r.tenant_id = $1 AND r.trading_account_id = x.account_id), -1),
+         x.open_positions, x.amount, x.trade_id, x.symbol, x.side, x.lots, x.price, x.stop_loss, x.details::jsonb, x.stale,
          x.received
        FROM unnest($2::smallint[], $3::uuid[], $4::uuid[], $5::smallint[], $6::text[], $7::bigint[], $8::bigint[],
          $9::bigint[], $10::bigint[], $11::int[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[],
-         $17::text[], $18::text[], $19::text[], $20::bigint[])
+         $17::text[], $18::text[], $19::text[], $20::boolean[], $21::bigint[])
          AS x(partition, challenge_id, account_id, phase, kind, seq, t, balance, equity, open_positions, amount, trade_id,
-           symbol, side, lots, price, stop_loss, details, received)
+           symbol, side, lots, price, stop_loss, details, stale, received)
        ON CONFLICT (tenant_id, trading_account_id, seq) DO NOTHING
-       RETURNING trading_account_id, seq, stale)
+       RETURNING trading_account_id, seq)
      SELECT count(*)::int AS n,
-       CASE WHEN count(*) < $21 THEN coalesce(array_agg(trading_account_id::text || ':' || seq::text), '{}') END AS keys,
-       coalesce(array_agg(trading_account_id::text || ':' || seq::text) FILTER (WHERE stale), '{}') AS stale
+       CASE WHEN count(*) < $22 THEN coalesce(array_agg(trading_account_id::text || ':' || seq::text), '{}') END AS keys
      FROM ins`,
     [
       sql.tenantId,
@@ -142,12 +144,26 @@ export async function insertPlatformInputs(
       plainArray(col("price")),
       plainArray(col("stopLoss")),
       textArray(col("details") as Array<string | null>),
+      plainArray(rows.map((r) => r.stale)),
       plainArray(col("receivedAtMs")),
       rows.length,
     ],
   );
   const r = result[0]!;
-  return { inserted: r.n, keys: r.keys ? new Set(r.keys) : null, stale: new Set(r.stale) };
+  return { inserted: r.n, keys: r.keys ? new Set(r.keys) : null };
+}
+
+/** Which of these signed deliveries were already accepted. */
+export async function existingDeliveries(
+  sql: TenantSql,
+  signatureHashes: readonly string[],
+): Promise<string[]> {
+  if (signatureHashes.length === 0) return [];
+  const rows = await sql.query<{ s: string }>(
+    "SELECT signature_hash AS s FROM bridge_deliveries WHERE tenant_id = $1 AND signature_hash = ANY($2::text[])",
+    [sql.tenantId, signatureHashes],
+  );
+  return rows.map((r) => r.s);
 }
 
 export interface DeliveryRow {
@@ -161,24 +177,14 @@ export interface DeliveryRow {
   rejected: number;
 }
 
-/**
- * Records signed deliveries; returns the signatures written (a missing one was a replay). Also wakes
- * the evaluators of the partitions in `wake` at commit (the ingest's last statement does both).
- */
-export async function insertDeliveries(
-  sql: TenantSql,
-  rows: readonly DeliveryRow[],
-  wake: readonly number[],
-): Promise<string[]> {
+/** Records signed deliveries; returns the signatures written (a missing one was a replay). */
+export async function insertDeliveries(sql: TenantSql, rows: readonly DeliveryRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const col = <K extends keyof DeliveryRow>(k: K) => rows.map((r) => r[k]);
-  const result = await sql.query<{ written: string[] }>(
-    `WITH ins AS (
-       INSERT INTO bridge_deliveries (tenant_id, signature_hash, key_id, bytes, items, accepted, duplicates, stale, rejected)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])
-       ON CONFLICT DO NOTHING RETURNING signature_hash AS s)
-     SELECT array(SELECT s FROM ins) AS written,
-       (SELECT count(pg_notify('propdesk_risk', $1 || ':' || p)) FROM unnest($10::int[]) AS u(p)) AS woken`,
+  const written = await sql.query<{ s: string }>(
+    `INSERT INTO bridge_deliveries (tenant_id, signature_hash, key_id, bytes, items, accepted, duplicates, stale, rejected)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])
+     ON CONFLICT DO NOTHING RETURNING signature_hash AS s`,
     [
       sql.tenantId,
       col("signatureHash"),
@@ -189,10 +195,9 @@ export async function insertDeliveries(
       col("duplicates"),
       col("stale"),
       col("rejected"),
-      [...new Set(wake)],
     ],
   );
-  return result[0]?.written ?? [];
+  return written.map((r) => r.s);
 }
 
 export async function deliveryExists(sql: TenantSql, signatureHash: string): Promise<boolean> {

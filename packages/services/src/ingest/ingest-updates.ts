@@ -129,6 +129,7 @@ function prepare(
     price: null,
     stopLoss: null,
     details: null,
+    stale: false,
   } satisfies Prepared;
   const range = (field: string): RejectedItem => ({
     index,
@@ -284,15 +285,7 @@ async function writeGroup(sql: TenantSql, jobs: WriteJob[]): Promise<Array<Inges
   const results: Array<IngestResult | AppError> = jobs.map(() => replayed());
   // Replays: a signature already stored, or the same signed request twice in this group.
   const signatures = jobs.flatMap((j) => (j.delivery ? [j.delivery.signatureHash] : []));
-  // Under the partition locks every earlier delivery for these accounts is committed and visible
-  // to the statements after this one.
-  const known = new Set(
-    await riskPipeline.lockPartitionsForDeliveries(
-      sql,
-      jobs.flatMap((j) => j.rows.map((r) => r.partition)),
-      signatures,
-    ),
-  );
+  const known = new Set(await riskPipeline.existingDeliveries(sql, signatures));
   const seen = new Set<string>();
   const accepted: number[] = [];
   jobs.forEach((job, i) => {
@@ -314,6 +307,13 @@ async function writeGroup(sql: TenantSql, jobs: WriteJob[]): Promise<Array<Inges
     else unique.push(x);
   }
   const partitions = [...new Set(unique.map((x) => x.row.partition))];
+  await riskPipeline.lockPartitions(sql, partitions);
+  // Under the partition locks every earlier delivery for these accounts is committed and visible.
+  const latest = await riskPipeline.maxSeqs(sql, [...new Set(unique.map((x) => x.row.tradingAccountId))]);
+  for (const x of unique) {
+    const max = latest.get(x.row.tradingAccountId);
+    x.row.stale = max !== undefined && x.row.seq < max;
+  }
   const rows = unique.map((x) => x.row);
   const written = await riskPipeline.insertPlatformInputs(sql, rows);
   // Keys are returned only when some rows were already there (duplicates).
@@ -328,7 +328,7 @@ async function writeGroup(sql: TenantSql, jobs: WriteJob[]): Promise<Array<Inges
       continue;
     }
     acceptedCount[job]!++;
-    if (written.stale.has(`${p.tradingAccountId}:${p.seq}`)) staleCount[job]!++;
+    if (p.stale) staleCount[job]!++;
     if (p.kind !== "trade_opened" && p.kind !== "trade_closed") continue;
     const u = p.update as Extract<PlatformUpdate, { type: "trade_opened" | "trade_closed" }>;
     tradeEvents.push({
@@ -375,12 +375,11 @@ async function writeGroup(sql: TenantSql, jobs: WriteJob[]): Promise<Array<Inges
       : [];
   });
   if (deliveries.length > 0) {
-    const recorded = new Set(
-      await riskPipeline.insertDeliveries(sql, deliveries, written.inserted > 0 ? partitions : []),
-    );
-    const raced = deliveries.filter((d) => !recorded.has(d.signatureHash));
+    const written = new Set(await riskPipeline.insertDeliveries(sql, deliveries));
+    const raced = deliveries.filter((d) => !written.has(d.signatureHash));
     if (raced.length > 0) throw new ReplayRace(new Set(raced.map((d) => d.signatureHash)));
-  } else if (written.inserted > 0) await riskPipeline.notifyPartitions(sql, partitions);
+  }
+  if (written.inserted > 0) await riskPipeline.notifyPartitions(sql, partitions);
   return results;
 }
 
