@@ -18,8 +18,7 @@ export function insertOutbox(
   });
 }
 
-/** Many outbox rows in one statement, in the caller's unit of work. */
-/** Many rows of the caller's tenant in one statement (a burst of lifecycle transitions). */
+/** Many outbox rows of the caller's tenant in one statement, in its unit of work (a burst of transitions). */
 export async function insertOutboxRows(
   db: TenantDb | TenantSql,
   rows: ReadonlyArray<{

@@ -134,19 +134,24 @@ describe("challenge lifecycle in the database", () => {
   });
 });
 
+/** Two challenges of one program, each assigned by the owner to a trader of its own. */
+async function assignTwoChallenges(reason: string): Promise<[string, string]> {
+  const { programId } = await programFixture(t);
+  const staff = await signIn(t, t.owner.email);
+  const assign = async () =>
+    (
+      await assignChallenge(staff.principal, {
+        traderId: (await traderFixture(t)).traderId,
+        programId,
+        reason,
+      })
+    ).challenge.id;
+  return [await assign(), await assign()];
+}
+
 describe("several transitions in one unit of work", () => {
   it("apply in order on each challenge's evolving state; a refused one comes back as its error and the rest still apply", async () => {
-    const { programId } = await programFixture(t);
-    const staff = await signIn(t, t.owner.email);
-    const assign = async () =>
-      (
-        await assignChallenge(staff.principal, {
-          traderId: (await traderFixture(t)).traderId,
-          programId,
-          reason: "batch test",
-        })
-      ).challenge.id;
-    const [a, b] = [await assign(), await assign()];
+    const [a, b] = await assignTwoChallenges("batch test");
     const system = { type: "system" as const };
     const results = await dataLayer().withTenant(t.tenantId, (db) =>
       applyChallengeEvents(db, [
@@ -233,17 +238,7 @@ describe("concurrent transitions of one challenge", () => {
 
 describe("the same transitions on either layer", () => {
   it("write the same state, events, audit trail and outbox rows through Prisma and through plain SQL", async () => {
-    const { programId } = await programFixture(t);
-    const staff = await signIn(t, t.owner.email);
-    const assign = async () =>
-      (
-        await assignChallenge(staff.principal, {
-          traderId: (await traderFixture(t)).traderId,
-          programId,
-          reason: "two layers",
-        })
-      ).challenge.id;
-    const [viaPrisma, viaSql] = [await assign(), await assign()];
+    const [viaPrisma, viaSql] = await assignTwoChallenges("two layers");
     const occurredAt = new Date("2026-11-20T09:30:00.123Z");
     const events = (challengeId: string) => [
       {

@@ -372,23 +372,7 @@ export class PartitionEvaluator {
         const t0 = performance.now();
         const commitFrom = Date.now();
         const fast = await this.commitWithRetry(group);
-        if (tracing) {
-          const committedAt = Date.now();
-          for (const p of group)
-            if (p.trace)
-              this.log.warn(
-                {
-                  received: p.input.receivedAtMs,
-                  read: p.trace.readFrom - p.input.receivedAtMs,
-                  readDone: p.trace.readAt - p.input.receivedAtMs,
-                  evaluated: p.trace.evaluatedAt - p.input.receivedAtMs,
-                  commitFrom: commitFrom - p.input.receivedAtMs,
-                  committed: committedAt - p.input.receivedAtMs,
-                  group: group.length,
-                },
-                "breach trace",
-              );
-        }
+        if (tracing) this.traceBreaches(group, commitFrom);
         this.toCommit.splice(0, n);
         this.committedCount += n;
         this.commitWaiters = this.commitWaiters.filter((w) => {
@@ -407,6 +391,27 @@ export class PartitionEvaluator {
       for (const w of this.commitWaiters.splice(0)) w.reject(failure);
     } finally {
       this.committer = null;
+    }
+  }
+
+  /** RISK_PROFILE=1: each committed breach's milliseconds since its update was received, step by step. */
+  private traceBreaches(group: PendingDecision[], commitFrom: number): void {
+    const committedAt = Date.now();
+    for (const { input, trace } of group) {
+      if (!trace) continue;
+      const since = (t: number) => t - input.receivedAtMs;
+      this.log.warn(
+        {
+          received: input.receivedAtMs,
+          read: since(trace.readFrom),
+          readDone: since(trace.readAt),
+          evaluated: since(trace.evaluatedAt),
+          commitFrom: since(commitFrom),
+          committed: since(committedAt),
+          group: group.length,
+        },
+        "breach trace",
+      );
     }
   }
 
