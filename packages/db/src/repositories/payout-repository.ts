@@ -202,7 +202,7 @@ function payoutWhere(f: PayoutFilter): Prisma.PayoutWhereInput {
 export function listPayouts(db: TenantDb, filter: PayoutFilter, page: { take: number; skip?: number }) {
   return db.payout.findMany({
     where: payoutWhere(filter),
-    orderBy: [{ requestedAt: "desc" }, { id: "asc" }],
+    orderBy: [{ requestedAt: "desc" }, { createdAt: "desc" }, { id: "asc" }],
     take: page.take,
     skip: page.skip ?? 0,
     include: payoutInclude,
@@ -212,7 +212,7 @@ export function listPayouts(db: TenantDb, filter: PayoutFilter, page: { take: nu
 export function listPayoutIds(db: TenantDb, filter: PayoutFilter, take: number) {
   return db.payout.findMany({
     where: payoutWhere(filter),
-    orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
+    orderBy: [{ requestedAt: "asc" }, { createdAt: "asc" }, { id: "asc" }],
     take,
     select: { id: true },
   });
@@ -231,7 +231,8 @@ export async function countPayoutsByStatus(db: TenantDb, deskIds: readonly strin
 export function listChallengePayouts(db: TenantDb, challengeId: string) {
   return db.payout.findMany({
     where: { challengeId },
-    orderBy: { requestedAt: "asc" },
+    // Two payouts can share the platform clock's requestedAt (a cancelled one and its successor).
+    orderBy: [{ requestedAt: "asc" }, { createdAt: "asc" }],
     include: payoutInclude,
   });
 }
