@@ -29,8 +29,8 @@ let t: TenantFixture;
 let owner: Awaited<ReturnType<typeof signIn>>;
 const crypto = new CryptoRailStandIn();
 const workers: ChildProcess[] = [];
-/** The last of each worker's stderr (read, so a full pipe never blocks it; shown when a check fails). */
-const stderrTail = new Map<ChildProcess, string>();
+/** The last of each worker's output (read, so a full pipe never blocks it; shown when a check fails). */
+const outputTail = new Map<ChildProcess, string>();
 let ids: string[] = [];
 
 function startWorker(n: number): ChildProcess {
@@ -41,7 +41,8 @@ function startWorker(n: number): ChildProcess {
     {
       cwd: root,
       detached: true,
-      stdio: ["ignore", "ignore", "pipe"],
+      // Its logs (stdout) and errors (stderr) are kept for the failure message.
+      stdio: ["ignore", "pipe", "pipe"],
       env: {
         ...process.env,
         WORKER_HEALTH_PORT: String(3640 + n),
@@ -52,9 +53,11 @@ function startWorker(n: number): ChildProcess {
       },
     },
   );
-  stderrTail.set(child, "");
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (d: string) => stderrTail.set(child, (stderrTail.get(child)! + d).slice(-8000)));
+  outputTail.set(child, "");
+  for (const out of [child.stdout, child.stderr]) {
+    out?.setEncoding("utf8");
+    out?.on("data", (d: string) => outputTail.set(child, (outputTail.get(child)! + d).slice(-8000)));
+  }
   workers.push(child);
   return child;
 }
@@ -178,7 +181,11 @@ describe("a worker killed with SIGKILL in the middle of a disbursement batch", (
       if (progress.status === "completed") break;
       await sleep(100);
     }
-    expect(progress, `the restarted worker's stderr:\n${stderrTail.get(second)}`).toMatchObject({
+    const why = [...new Set(progress.failures.map((f) => f.message))].join("\n");
+    expect(
+      progress,
+      `failures:\n${why}\nthe killed worker's output:\n${outputTail.get(first)}\nthe restarted worker's output:\n${outputTail.get(second)}`,
+    ).toMatchObject({
       status: "completed",
       total: PAYOUTS,
       done: PAYOUTS,
@@ -206,7 +213,7 @@ describe("a worker killed with SIGKILL in the middle of a disbursement batch", (
       expect(
         sent.map((x) => [x.transfer.status, x.transfer.amount]),
         `${p.reference} (${JSON.stringify(p.payoutAttempts, (_k, v) => (typeof v === "bigint" ? String(v) : v))})\n` +
-          `the killed worker's stderr:\n${stderrTail.get(first)}\nthe restarted worker's stderr:\n${stderrTail.get(second)}`,
+          `the killed worker's output:\n${outputTail.get(first)}\nthe restarted worker's output:\n${outputTail.get(second)}`,
       ).toEqual([["posted", p.totalToTrader]]);
     }
     expect(crypto.list()).toHaveLength(PAYOUTS);
