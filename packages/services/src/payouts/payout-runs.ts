@@ -1,4 +1,5 @@
 import { dataLayer, payouts, staff } from "@propdesk/db";
+import { AdvisoryClaims } from "@propdesk/db/listen-payload";
 import { AppError, validate } from "@propdesk/domain";
 import { isStaffRole, type MembershipAccess } from "@propdesk/domain/access";
 import { z } from "zod";
@@ -124,6 +125,22 @@ export async function processPayoutRun(
   runId: string,
   opts: RunOptions = {},
 ): Promise<void> {
+  // One execution of a run at a time: BullMQ runs a job again when its lock lapses (a worker's
+  // event loop held too long, or the worker killed). A session advisory lock is released when its
+  // connection ends, so a dead worker's run is taken up; a live one's is left to it.
+  const claims = new AdvisoryClaims();
+  try {
+    if (!(await claims.tryClaim(`payout-run:${runId}`, 0))) {
+      opts.log?.info({ runId }, "payout run already being processed by another execution");
+      return;
+    }
+    await processClaimedRun(tenantId, runId, opts);
+  } finally {
+    await claims.close();
+  }
+}
+
+async function processClaimedRun(tenantId: string, runId: string, opts: RunOptions): Promise<void> {
   const now = opts.now ?? (() => new Date());
   const run = await dataLayer().withTenant(tenantId, (db) => payouts.findRun(db, runId));
   if (!run) throw new AppError("NOT_FOUND", `Payout run ${runId} does not exist.`);

@@ -1,4 +1,5 @@
 import { dataLayer, ledger, payouts } from "@propdesk/db";
+import { AdvisoryClaims } from "@propdesk/db/listen-payload";
 import { closeSqlLayer } from "@propdesk/db/sql-unit-of-work";
 import { AppError } from "@propdesk/domain";
 import { reconciliationCsvColumns } from "@propdesk/domain/reconciliation";
@@ -157,6 +158,12 @@ describe("a funded trader's payout, end to end", () => {
     }
     expect(await codeOf(approvePayout(owner.principal, payout.id))).toMatch(/^ILLEGAL_TRANSITION: /);
     const run = await startPayoutRun(financeA.principal, { kind: "disburse", payoutIds: [payout.id] });
+    // While another execution holds the run (a job run again beside the first), this one does nothing.
+    const elsewhere = new AdvisoryClaims();
+    expect(await elsewhere.tryClaim(`payout-run:${run.id}`, 0)).toBe(true);
+    await processPayoutRun(t.tenantId, run.id, { now: () => now });
+    expect(await payoutRunProgress(financeA.principal, run.id)).toMatchObject({ status: "queued", done: 0 });
+    await elsewhere.close();
     await processPayoutRun(t.tenantId, run.id, { now: () => now });
     const progress = await payoutRunProgress(financeA.principal, run.id);
     expect(progress).toMatchObject({ status: "completed", total: 1, done: 1, succeeded: 1, failed: 0 });

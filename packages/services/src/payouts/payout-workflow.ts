@@ -265,7 +265,8 @@ export interface ReservedAttempt {
 /**
  * Reserves the next attempt of each payout: the attempt row and its pending ledger transfer, the
  * payout marked disbursing. A payout already disbursing with an attempt awaiting its rail (the
- * worker died after reserving) is resumed with the same attempt and key, never a new one.
+ * worker died after reserving) is resumed with the same attempt and key, never a new one. `refused`:
+ * the payouts not reserved, each with its outcome for the run (one already paid is a success).
  */
 export async function reserveAttemptsInDb(
   db: TenantDb,
@@ -317,6 +318,12 @@ export async function reserveAttemptsInDb(
         destinationId: last.destinationId,
         resumed: true,
       });
+      continue;
+    }
+    // Paid meanwhile by another execution of the run (a job run again while the first still ran):
+    // what the run was for is done.
+    if (p.status === "paid") {
+      refused.push({ payoutId: id, ok: true, message: `${p.reference} was already paid.` });
       continue;
     }
     if (p.status !== "approved" && p.status !== "failed") {
