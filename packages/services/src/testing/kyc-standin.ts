@@ -78,6 +78,14 @@ export class KycStandIn {
   private chain: Promise<void> = Promise.resolve();
   /** The clock, so tests can make a callback look older or newer. */
   now: () => number = () => Date.now();
+  /**
+   * Like the vendor, a callback that fails (no 2xx answer) is sent again, the same body and digest,
+   * after each of these delays. Integration tests, which send and resend themselves, leave it empty.
+   */
+  retryDelaysMs: number[] = [];
+  /** Told of each failed callback (the demo's stand-in process logs them). */
+  onCallbackFailed: ((record: KycCallbackRecord, attempt: number) => void) | undefined;
+  private readonly retries = new Set<NodeJS.Timeout>();
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -94,6 +102,8 @@ export class KycStandIn {
   }
 
   async close(): Promise<void> {
+    for (const t of this.retries) clearTimeout(t);
+    this.retries.clear();
     await this.chain.catch(() => {});
     const s = this.server;
     this.server = undefined;
@@ -171,9 +181,30 @@ export class KycStandIn {
     const account = this.accounts.get(a.appToken)!;
     if (!account.webhookUrl) return;
     const { body, digest } = this.callbackPayload(a, type);
+    this.deliver(account.webhookUrl, body, digest, type, a.id, 0);
+  }
+
+  /** Sends a callback after the ones before it, and again after each retry delay while it fails. */
+  private deliver(
+    url: string,
+    body: string,
+    digest: string,
+    type: string,
+    applicantId: string,
+    attempt: number,
+  ) {
     this.chain = this.chain
       .then(async () => {
-        await this.send(account.webhookUrl!, body, digest, type, a.id);
+        const record = await this.send(url, body, digest, type, applicantId);
+        if (record.status !== null && record.status >= 200 && record.status < 300) return;
+        this.onCallbackFailed?.(record, attempt + 1);
+        const delay = this.retryDelaysMs[attempt];
+        if (delay === undefined) return;
+        const timer = setTimeout(() => {
+          this.retries.delete(timer);
+          this.deliver(url, body, digest, type, applicantId, attempt + 1);
+        }, delay);
+        this.retries.add(timer);
       })
       .catch(() => {});
   }

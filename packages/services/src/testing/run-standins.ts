@@ -54,6 +54,21 @@ kyc.addAccount({
 // In the demo a person's documents are approved as soon as they submit them (the browser tests
 // switch this off to decide themselves).
 kyc.autoReview = process.env.KYC_STANDIN_AUTO_REVIEW === "manual" ? "manual" : { answer: "GREEN" };
+// The vendor retries a failed callback; here within half a minute, and says so on stderr.
+kyc.retryDelaysMs = [1_000, 2_000, 4_000, 8_000, 15_000];
+kyc.onCallbackFailed = (r, attempt) =>
+  console.error(
+    JSON.stringify({
+      level: "warn",
+      service: "standins",
+      msg: "kyc callback failed",
+      type: r.type,
+      applicantId: r.applicantId,
+      attempt,
+      status: r.status,
+      error: r.responseBody.slice(0, 300),
+    }),
+  );
 await kyc.listen(kycPort);
 
 // The demo firm's crypto custody provider (payouts in USDT/USDC).
