@@ -2,7 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { AppError } from "@propdesk/domain";
 import { type DatabaseUrls, databaseUrlsFromEnv } from "./database-urls";
 import { type Prisma, PrismaClient } from "./generated/prisma/client";
-import { SerialClient } from "./serial-client";
+import { LeasePool } from "./lease-pool";
 
 /**
  * A unit of work inside one tenant: a transaction in which `app.tenant_id` is set, so every row it
@@ -40,7 +40,8 @@ export interface DataLayer {
 }
 
 function prismaFor(url: string, max: number): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max, Client: SerialClient }) });
+  const pool = new LeasePool({ connectionString: url, max });
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
 
 export function createDataLayer(

@@ -1,8 +1,8 @@
 import { AppError } from "@propdesk/domain";
-import pg from "pg";
+import type pg from "pg";
 import type { TenantDb } from "./client";
 import { type DatabaseUrls, databaseUrlsFromEnv } from "./database-urls";
-import { SerialClient } from "./serial-client";
+import { LeasePool } from "./lease-pool";
 
 /**
  * Plain-SQL units of work for the hot paths (platform ingest, risk evaluation), where Prisma's
@@ -74,7 +74,7 @@ export function createSqlLayer(
   urls: Pick<DatabaseUrls, "app" | "platform"> = databaseUrlsFromEnv(),
   opts: { poolSize?: number } = {},
 ): SqlLayer {
-  const app = new pg.Pool({ connectionString: urls.app, max: opts.poolSize ?? 10, Client: SerialClient });
+  const app = new LeasePool({ connectionString: urls.app, max: opts.poolSize ?? 10 });
   let platform: pg.Pool | undefined;
   // An idle client that errors (server restart) must not crash the process.
   app.on("error", () => {});
@@ -97,7 +97,7 @@ export function createSqlLayer(
     },
     withPlatform(work) {
       if (!platform) {
-        platform = new pg.Pool({ connectionString: urls.platform, max: 2, Client: SerialClient });
+        platform = new LeasePool({ connectionString: urls.platform, max: 2 });
         platform.on("error", () => {});
       }
       return inTransaction(platform, "BEGIN", (c) =>
