@@ -280,10 +280,28 @@ describe("guards and effects", () => {
       );
   });
 
-  it("a breach records its rule and closes positions", () => {
+  it("a breach records its rule and takes the account out of trading", () => {
     const r = transition(active, { type: "breached", cause: { type: "rule", rule: "max_loss" } });
     expect(r.challenge.failedRule).toBe("max_loss");
-    expect(r.effects.slice(0, 2)).toEqual([{ type: "close_positions" }, { type: "disable_trading" }]);
+    expect(r.effects.slice(0, 2)).toEqual([{ type: "disable_trading" }, { type: "close_positions" }]);
+  });
+
+  // Closing first would leave the trader a moment, still enabled, to open a position the close missed.
+  it.each([
+    ["breach", active, "breached"],
+    ["expiry", active, "expired"],
+    ["emergency stop", active, "emergency_stop"],
+    ["payment dispute", active, "payment_disputed"],
+    ["refund", active, "refund"],
+    ["cancel", active, "cancel"],
+    ["reset", active, "reset"],
+    ["emergency stop of a funded account", funded, "emergency_stop"],
+    ["breach of a paused account", drive(active, "paused"), "breached"],
+  ] as const)("%s: trading is disabled before positions are closed", (_label, from, type) => {
+    const kinds = transition(from, ev(type)).effects.map((e) => e.type);
+    expect(kinds).toContain("close_positions");
+    expect(kinds.indexOf("disable_trading")).toBeLessThan(kinds.indexOf("close_positions"));
+    expect(kinds.indexOf("disable_trading")).toBeGreaterThanOrEqual(0);
   });
 
   it.each([

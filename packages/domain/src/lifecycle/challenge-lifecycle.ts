@@ -223,6 +223,12 @@ function runningState(c: Challenge, phase: number): ChallengeState {
 }
 
 const trading: readonly ChallengeState[] = ["active", "paused", "funded"];
+
+/**
+ * Taking an account out of trading: disable first, then close. Closing first leaves a moment in
+ * which the trader, still enabled, can open a position that the close never saw.
+ */
+const stopTrading = (): Effect[] => [{ type: "disable_trading" }, { type: "close_positions" }];
 const notTerminal = (s: ChallengeState) => !terminalStates.includes(s);
 
 /**
@@ -317,11 +323,7 @@ export function transition(challenge: Challenge, event: ChallengeEvent): Transit
       if (!trading.includes(s)) illegal(challenge, e, "only a trading account can fail on a rule");
       c.failedFrom = s;
       c.failedRule = e.type === "expired" ? "expired" : (e.cause.type === "rule" && e.cause.rule) || "rule";
-      effects.push(
-        { type: "close_positions" },
-        { type: "disable_trading" },
-        { type: "notify_trader", topic: e.type },
-      );
+      effects.push(...stopTrading(), { type: "notify_trader", topic: e.type });
       return to("failed");
 
     case "breach_overridden": {
@@ -343,7 +345,7 @@ export function transition(challenge: Challenge, event: ChallengeEvent): Transit
         illegal(challenge, e, "there is no trading account to stop");
       c.suspendedFrom = s;
       c.suspendedBy = "emergency_stop";
-      effects.push({ type: "close_positions" }, { type: "disable_trading" });
+      effects.push(...stopTrading());
       return to("suspended");
 
     case "suspension_lifted":
@@ -369,7 +371,7 @@ export function transition(challenge: Challenge, event: ChallengeEvent): Transit
         illegal(challenge, e, "the payment was already charged back");
       c.suspendedFrom = s;
       c.suspendedBy = "payment_dispute";
-      if (trading.includes(s)) effects.push({ type: "close_positions" }, { type: "disable_trading" });
+      if (trading.includes(s)) effects.push(...stopTrading());
       return to("suspended");
 
     case "dispute_lost":
@@ -389,13 +391,13 @@ export function transition(challenge: Challenge, event: ChallengeEvent): Transit
         illegal(challenge, e, "a closed or funded challenge is not refunded");
       if (s === "failed" && c.failedRule === "chargeback")
         illegal(challenge, e, "the payment was already charged back");
-      if (trading.includes(s)) effects.push({ type: "close_positions" }, { type: "disable_trading" });
+      if (trading.includes(s)) effects.push(...stopTrading());
       effects.push({ type: "refund_payment" }, { type: "notify_trader", topic: "refund" });
       return to("refunded");
 
     case "cancel":
       if (!notTerminal(s)) illegal(challenge, e, "the challenge is already closed");
-      if (trading.includes(s)) effects.push({ type: "close_positions" }, { type: "disable_trading" });
+      if (trading.includes(s)) effects.push(...stopTrading());
       effects.push({ type: "notify_trader", topic: "cancel" });
       return to("cancelled");
 
@@ -406,7 +408,7 @@ export function transition(challenge: Challenge, event: ChallengeEvent): Transit
       if (!c.resetPolicy.allowed) illegal(challenge, e, "the program does not allow a reset");
       if (s === "failed" && c.failedRule === "chargeback")
         illegal(challenge, e, "a challenge lost to a chargeback is not retaken");
-      if (trading.includes(s)) effects.push({ type: "close_positions" }, { type: "disable_trading" });
+      if (trading.includes(s)) effects.push(...stopTrading());
       const pricePct = c.resetPolicy.freeRetake ? 0 : 100 - c.resetPolicy.discountPct;
       effects.push({ type: "create_attempt", attempt: c.attempt + 1, pricePct });
       return to("reset");

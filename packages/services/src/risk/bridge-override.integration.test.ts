@@ -109,9 +109,10 @@ describe("a challenge on a bridged platform", () => {
     const acted = connector.actions.filter(
       (a) => a.action === "close_all_positions" || a.action === "set_trading_enabled",
     );
+    // Disabled first, so the trader cannot open a position between the close and the disable.
     expect(acted.map((a) => [a.action, a.enabled, a.account])).toEqual([
-      ["close_all_positions", undefined, account],
       ["set_trading_enabled", false, account],
+      ["close_all_positions", undefined, account],
     ]);
     // The outbox job behind it finds the actions done and repeats nothing.
     await runChallengeEffects(t.tenantId);
