@@ -31,18 +31,54 @@ export async function notifyPartitions(sql: TenantSql, partitions: readonly numb
   ]);
 }
 
-/** The highest platform seq already stored per trading account (accounts with none are absent). */
-export async function maxSeqs(sql: TenantSql, accountIds: readonly string[]): Promise<Map<string, number>> {
-  if (accountIds.length === 0) return new Map();
-  const rows = await sql.query<{ a: string; s: string }>(
-    `SELECT a.id::text AS a, m.s::text AS s
-     FROM unnest($2::uuid[]) AS a(id)
+/**
+ * Under the partition locks: each partition's newest input id (0 for none), and the highest platform
+ * seq stored for each of `accountIds` (accounts with none are absent), in one round trip.
+ */
+export async function partitionHeads(
+  sql: TenantSql,
+  partitions: readonly number[],
+  accountIds: readonly string[],
+): Promise<{ heads: Map<number, number>; seqs: Map<string, number> }> {
+  const rows = await sql.query<{ k: string; id: string; v: string | null }>(
+    `SELECT 'p' AS k, u.p::text AS id,
+       (SELECT max(r.input_id) FROM risk_inputs r WHERE r.tenant_id = $1 AND r.partition = u.p)::text AS v
+     FROM unnest($2::int[]) AS u(p)
+     UNION ALL
+     SELECT 'a', a.id::text, m.s::text
+     FROM unnest($3::uuid[]) AS a(id)
      CROSS JOIN LATERAL (SELECT max(seq) AS s FROM risk_inputs r
        WHERE r.tenant_id = $1 AND r.trading_account_id = a.id) AS m
      WHERE m.s IS NOT NULL`,
-    [sql.tenantId, accountIds],
+    [sql.tenantId, partitions, accountIds],
   );
-  return new Map(rows.map((r) => [r.a, Number(r.s)]));
+  const heads = new Map<number, number>();
+  const seqs = new Map<string, number>();
+  for (const r of rows) {
+    if (r.k === "p") heads.set(Number(r.id), Number(r.v ?? 0));
+    else seqs.set(r.id, Number(r.v));
+  }
+  return { heads, seqs };
+}
+
+/**
+ * The highest platform seq per account among the inputs stored in each partition after the given
+ * input id (input ids grow under the partition lock, so these are every input written since).
+ */
+export async function platformSeqsSince(
+  sql: TenantSql,
+  since: ReadonlyArray<{ partition: number; afterInputId: number }>,
+): Promise<Array<{ partition: number; account: string; seq: number }>> {
+  if (since.length === 0) return [];
+  const rows = await sql.query<{ p: number; a: string; s: string }>(
+    `SELECT m.p, x.trading_account_id::text AS a, max(x.seq)::text AS s
+     FROM unnest($2::int[], $3::bigint[]) AS m(p, after)
+     CROSS JOIN LATERAL (SELECT r.trading_account_id, r.seq FROM risk_inputs r
+       WHERE r.tenant_id = $1 AND r.partition = m.p AND r.input_id > m.after AND r.seq IS NOT NULL) AS x
+     GROUP BY m.p, x.trading_account_id`,
+    [sql.tenantId, since.map((x) => x.partition), since.map((x) => x.afterInputId)],
+  );
+  return rows.map((r) => ({ partition: r.p, account: r.a, seq: Number(r.s) }));
 }
 
 export interface PlatformInputRow {
@@ -97,17 +133,17 @@ function textArray(values: ReadonlyArray<string | null>): string {
 
 /**
  * Inserts platform updates; an update whose (account, seq) is already stored is skipped. Returns how
- * many were inserted and, only when some were skipped, which ones (`account:seq`). Call with the
- * partitions locked.
+ * many were inserted, the newest input id written per partition, and, only when some were skipped,
+ * which ones (`account:seq`). Call with the partitions locked.
  */
 export async function insertPlatformInputs(
   sql: TenantSql,
   rows: readonly PlatformInputRow[],
-): Promise<{ inserted: number; keys: Set<string> | null }> {
-  if (rows.length === 0) return { inserted: 0, keys: null };
+): Promise<{ inserted: number; keys: Set<string> | null; heads: Map<number, number> }> {
+  if (rows.length === 0) return { inserted: 0, keys: null, heads: new Map() };
   const col = <K extends keyof PlatformInputRow>(k: K) =>
     rows.map((r) => r[k]) as Array<string | number | null>;
-  const result = await sql.query<{ n: number; keys: string[] | null }>(
+  const result = await sql.query<{ n: number; keys: string[] | null; heads: string[] | null }>(
     `WITH ins AS (
        INSERT INTO risk_inputs (tenant_id, partition, challenge_id, trading_account_id, phase_index, source, kind, seq, t_ms,
          balance, equity, open_positions, amount, trade_id, symbol, side, lots, price, stop_loss, details, stale, received_at_ms)
@@ -120,9 +156,11 @@ export async function insertPlatformInputs(
          AS x(partition, challenge_id, account_id, phase, kind, seq, t, balance, equity, open_positions, amount, trade_id,
            symbol, side, lots, price, stop_loss, details, stale, received)
        ON CONFLICT (tenant_id, trading_account_id, seq) DO NOTHING
-       RETURNING trading_account_id, seq)
+       RETURNING trading_account_id, seq, partition, input_id)
      SELECT count(*)::int AS n,
-       CASE WHEN count(*) < $22 THEN coalesce(array_agg(trading_account_id::text || ':' || seq::text), '{}') END AS keys
+       CASE WHEN count(*) < $22 THEN coalesce(array_agg(trading_account_id::text || ':' || seq::text), '{}') END AS keys,
+       (SELECT array_agg(h.p || ':' || h.m) FROM (SELECT partition AS p, max(input_id) AS m FROM ins GROUP BY partition) AS h)
+         AS heads
      FROM ins`,
     [
       sql.tenantId,
@@ -150,7 +188,12 @@ export async function insertPlatformInputs(
     ],
   );
   const r = result[0]!;
-  return { inserted: r.n, keys: r.keys ? new Set(r.keys) : null };
+  const heads = new Map<number, number>();
+  for (const h of r.heads ?? []) {
+    const [p, m] = h.split(":");
+    heads.set(Number(p), Number(m));
+  }
+  return { inserted: r.n, keys: r.keys ? new Set(r.keys) : null, heads };
 }
 
 /** Which of these signed deliveries were already accepted. */

@@ -5,6 +5,7 @@ import { MAX_MINOR } from "@propdesk/domain/rules";
 import { parseScaled } from "../platforms/decimal-strings";
 import type { PlatformUpdate } from "../platforms/platform-update";
 import { partitionOf } from "../risk/risk-config";
+import { AccountSeqCache, type PartitionWrite } from "./account-seq-cache";
 import type { RejectedItem } from "./parse-delivery";
 
 /**
@@ -44,11 +45,13 @@ interface Route extends riskPipeline.RoutedAccount {
 }
 
 const routes = new Map<string, Route>();
+const seqCache = new AccountSeqCache();
 const routeKey = (tenantId: string, platform: string, id: string) => `${tenantId}|${platform}|${id}`;
 
 /** Forgets cached account routes (tests that recreate accounts). */
 export function clearIngestRoutes(): void {
   routes.clear();
+  seqCache.clear();
 }
 
 function cachedRoutes(tenantId: string, platform: string, ids: Iterable<string>): Map<string, Route> {
@@ -252,7 +255,8 @@ class IngestWriter {
     let live = jobs;
     for (let attempt = 0; attempt < 3 && live.length > 0; attempt++) {
       try {
-        const results = await sqlLayer().withTenant(tenantId, (sql) => writeGroup(sql, live));
+        const { results, writes } = await sqlLayer().withTenant(tenantId, (sql) => writeGroup(sql, live));
+        seqCache.committed(writes);
         live.forEach((job, i) => {
           const r = results[i]!;
           if (r instanceof AppError) job.reject(r);
@@ -267,6 +271,8 @@ class IngestWriter {
           live = live.filter((job) => !(job.delivery && e.signatures.has(job.delivery.signatureHash)));
           continue;
         }
+        // The commit may or may not have happened: read these partitions again next time.
+        seqCache.forget(tenantId, new Set(live.flatMap((job) => job.rows.map((r) => r.partition))));
         for (const job of live) job.reject(e);
         return;
       }
@@ -281,7 +287,10 @@ class ReplayRace extends Error {
 }
 
 /** Writes a group of deliveries in the caller's transaction; returns each one's result (or its refusal). */
-async function writeGroup(sql: TenantSql, jobs: WriteJob[]): Promise<Array<IngestResult | AppError>> {
+async function writeGroup(
+  sql: TenantSql,
+  jobs: WriteJob[],
+): Promise<{ results: Array<IngestResult | AppError>; writes: PartitionWrite[] }> {
   const results: Array<IngestResult | AppError> = jobs.map(() => replayed());
   // Replays: a signature already stored, or the same signed request twice in this group.
   const signatures = jobs.flatMap((j) => (j.delivery ? [j.delivery.signatureHash] : []));
@@ -309,16 +318,19 @@ async function writeGroup(sql: TenantSql, jobs: WriteJob[]): Promise<Array<Inges
   const partitions = [...new Set(unique.map((x) => x.row.partition))];
   await riskPipeline.lockPartitions(sql, partitions);
   // Under the partition locks every earlier delivery for these accounts is committed and visible.
-  const latest = await riskPipeline.maxSeqs(sql, [...new Set(unique.map((x) => x.row.tradingAccountId))]);
+  const { latest, heads } = await storedSeqs(sql, unique);
   for (const x of unique) {
     const max = latest.get(x.row.tradingAccountId);
     x.row.stale = max !== undefined && x.row.seq < max;
   }
   const rows = unique.map((x) => x.row);
   const written = await riskPipeline.insertPlatformInputs(sql, rows);
-  // Keys are returned only when some rows were already there (duplicates).
-  const wasInserted = (p: Prepared) =>
-    written.keys === null || written.keys.has(`${p.tradingAccountId}:${p.seq}`);
+  for (const p of rows) {
+    const max = latest.get(p.tradingAccountId);
+    if (wasInsertedIn(written, p) && (max === undefined || p.seq > max))
+      latest.set(p.tradingAccountId, p.seq);
+  }
+  const wasInserted = (p: Prepared) => wasInsertedIn(written, p);
   const acceptedCount = jobs.map(() => 0);
   const staleCount = jobs.map(() => 0);
   const tradeEvents: trades.TradeEventRow[] = [];
@@ -380,7 +392,60 @@ async function writeGroup(sql: TenantSql, jobs: WriteJob[]): Promise<Array<Inges
     if (raced.length > 0) throw new ReplayRace(new Set(raced.map((d) => d.signatureHash)));
   }
   if (written.inserted > 0) await riskPipeline.notifyPartitions(sql, partitions);
-  return results;
+  // What the partitions hold once this commits: the cache takes it after the commit.
+  const writes = new Map<number, PartitionWrite>();
+  for (const [partition, head] of heads)
+    writes.set(partition, {
+      tenantId: sql.tenantId,
+      partition,
+      head: written.heads.get(partition) ?? head,
+      seqs: new Map(),
+    });
+  for (const { row } of unique) {
+    const seq = latest.get(row.tradingAccountId);
+    if (seq !== undefined) writes.get(row.partition)!.seqs.set(row.tradingAccountId, seq);
+  }
+  return { results, writes: [...writes.values()] };
+}
+
+// Keys are returned only when some rows were already there (duplicates).
+const wasInsertedIn = (written: { keys: Set<string> | null }, p: riskPipeline.PlatformInputRow) =>
+  written.keys === null || written.keys.has(`${p.tradingAccountId}:${p.seq}`);
+
+/**
+ * The highest seq stored per account of the group, with the partitions locked: from this process's
+ * cache where the partition's head shows what was written since, read for the rest.
+ */
+async function storedSeqs(
+  sql: TenantSql,
+  group: ReadonlyArray<{ row: Prepared }>,
+): Promise<{ latest: Map<string, number>; heads: Map<number, number> }> {
+  const accounts = new Map<string, number>();
+  for (const { row } of group) accounts.set(row.tradingAccountId, row.partition);
+  if (accounts.size === 0) return { latest: new Map(), heads: new Map() };
+  const pairs = [...accounts].map(([account, partition]) => ({ account, partition }));
+  const uncached = seqCache.uncached(sql.tenantId, pairs);
+  const read = await riskPipeline.partitionHeads(sql, [...new Set(accounts.values())], uncached);
+  const latest = read.seqs;
+  const behind = seqCache.behind(sql.tenantId, read.heads);
+  if (behind.length > 0) {
+    const stored = await riskPipeline.platformSeqsSince(sql, behind);
+    const heads = behind.map((b) => ({ partition: b.partition, head: read.heads.get(b.partition)! }));
+    seqCache.catchUp(sql.tenantId, heads, stored);
+  }
+  const fromDb = new Set(uncached);
+  // Partitions too far behind to catch up were forgotten: their accounts are read now.
+  const forgotten = seqCache.uncached(sql.tenantId, pairs).filter((a) => !fromDb.has(a));
+  if (forgotten.length > 0) {
+    for (const [a, s] of (await riskPipeline.partitionHeads(sql, [], forgotten)).seqs) latest.set(a, s);
+    for (const a of forgotten) fromDb.add(a);
+  }
+  for (const { account, partition } of pairs) {
+    if (fromDb.has(account)) continue;
+    const cached = seqCache.seq(sql.tenantId, partition, account);
+    if (cached !== undefined) latest.set(account, cached);
+  }
+  return { latest, heads: read.heads };
 }
 
 const writer = new IngestWriter();

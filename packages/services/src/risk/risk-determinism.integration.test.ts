@@ -1,5 +1,5 @@
-import { dataLayer } from "@propdesk/db";
-import { closeSqlLayer } from "@propdesk/db/sql-unit-of-work";
+import { dataLayer, riskPipeline } from "@propdesk/db";
+import { closeSqlLayer, sqlLayer } from "@propdesk/db/sql-unit-of-work";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestPlatformUpdates } from "../ingest/ingest-updates";
 import type { PlatformUpdate } from "../platforms/platform-update";
@@ -26,6 +26,17 @@ import { challengeReplay } from "./challenge-replay";
  */
 const ACCOUNTS = 8;
 let stream: PlatformUpdate[];
+const emptyInput = {
+  amount: null,
+  tradeId: null,
+  symbol: null,
+  side: null,
+  lots: null,
+  price: null,
+  stopLoss: null,
+  details: null,
+  stale: false,
+};
 
 beforeAll(async () => {
   installTestSimulator();
@@ -97,6 +108,55 @@ describe("decisions do not depend on how the stream is delivered", () => {
     // And each challenge's decisions replay from its stored inputs.
     for (const id of shuffled.ids)
       expect((await challengeReplay(shuffled.t.tenantId, id)).matches).toBe(true);
+  });
+
+  it("an update another process stored meanwhile still makes older ones stale", async () => {
+    const s = await scenario("otherwriter");
+    const account = s.updates[0]!.account;
+    const mine = s.updates.filter((u) => u.account === account).slice(0, 40);
+    // This process stores the first ten (and remembers the account's seq)...
+    await deliverStream(s.t.tenantId, mine.slice(0, 10));
+    // ...then another ingest process stores the 31st, under the same partition lock.
+    const newer = mine[30]!;
+    await sqlLayer().withTenant(s.t.tenantId, async (sql) => {
+      const [route] = await sql.query<{ p: number; c: string; a: string; ph: number }>(
+        `SELECT partition AS p, challenge_id::text AS c, trading_account_id::text AS a, phase_index AS ph
+         FROM risk_inputs WHERE source = 'platform' AND seq = $1 AND trading_account_id IN
+           (SELECT id FROM trading_accounts WHERE platform_account_id = $2)`,
+        [mine[0]!.seq, account],
+      );
+      await riskPipeline.lockPartitions(sql, [route!.p]);
+      await riskPipeline.insertPlatformInputs(sql, [
+        {
+          ...emptyInput,
+          partition: route!.p,
+          challengeId: route!.c,
+          tradingAccountId: route!.a,
+          phaseIndex: route!.ph,
+          kind: "account",
+          seq: newer.seq,
+          tMs: Date.parse(newer.t),
+          balance: 1,
+          equity: 1,
+          openPositions: 0,
+          receivedAtMs: Date.now(),
+        },
+      ]);
+    });
+    const late = await ingestPlatformUpdates(
+      s.t.tenantId,
+      "simulator",
+      mine.slice(10, 20).map((update, index) => ({ index, update })),
+      { receivedAtMs: Date.now() },
+    );
+    expect(late).toMatchObject({ accepted: 0, duplicates: 0, stale: 10 });
+    const after = await ingestPlatformUpdates(
+      s.t.tenantId,
+      "simulator",
+      mine.slice(30, 40).map((update, index) => ({ index, update })),
+      { receivedAtMs: Date.now() },
+    );
+    expect(after).toMatchObject({ accepted: 9, duplicates: 1, stale: 0 });
   });
 
   it("records an update older than one already received as stale and never evaluates it", async () => {
