@@ -1,4 +1,4 @@
-import type { PlatformSql, TenantSql } from "../sql-unit-of-work";
+import type { PlatformSql, TenantRead, TenantSql } from "../sql-unit-of-work";
 
 /**
  * The live risk pipeline's hot queries, in plain SQL over `TenantSql` (ingest and evaluation move
@@ -314,7 +314,7 @@ const inputColumns = `r.input_id::text AS input_id, challenge_id::text, trading_
 
 /** The partition's evaluable inputs after `afterId`, in order (stale updates are never evaluated). */
 export function readPartitionInputs(
-  sql: TenantSql,
+  sql: TenantSql | TenantRead,
   partition: number,
   afterId: number,
   limit: number,

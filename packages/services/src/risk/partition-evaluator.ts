@@ -242,20 +242,21 @@ export class PartitionEvaluator {
     if (!this.started) await this.start();
     const readFrom = tracing ? Date.now() : 0;
     const t0 = performance.now();
-    const rows = await sqlLayer().withTenant(this.tenantId, async (sql) => {
-      const batch = await riskPipeline.readPartitionInputs(
-        sql,
-        this.partition,
-        this.position,
-        this.batchSize,
-      );
-      // Challenges (or trading accounts) this evaluator has not seen yet.
-      const unknown = new Set<string>();
-      for (const r of batch) {
-        const rt = this.runtimes.get(r.challenge_id);
-        if (!rt || !rt.accounts.has(r.trading_account_id)) unknown.add(r.challenge_id);
-      }
-      if (unknown.size > 0) {
+    // The hot read in one round trip; contexts of challenges not seen yet in a unit of work after it.
+    const rows = await riskPipeline.readPartitionInputs(
+      sqlLayer().reader(this.tenantId),
+      this.partition,
+      this.position,
+      this.batchSize,
+    );
+    // Challenges (or trading accounts) this evaluator has not seen yet.
+    const unknown = new Set<string>();
+    for (const r of rows) {
+      const rt = this.runtimes.get(r.challenge_id);
+      if (!rt || !rt.accounts.has(r.trading_account_id)) unknown.add(r.challenge_id);
+    }
+    if (unknown.size > 0) {
+      await sqlLayer().withTenant(this.tenantId, async (sql) => {
         for (const ctx of await this.loadContexts(sql, [...unknown])) {
           const existing = this.runtimes.get(ctx.challenge_id);
           if (!existing) this.addRuntime(ctx);
@@ -268,9 +269,8 @@ export class PartitionEvaluator {
                 platformAccountId: a.platformAccountId,
               });
         }
-      }
-      return batch;
-    });
+      });
+    }
     this.lastReadFull = rows.length >= this.batchSize;
     if (rows.length === 0) {
       const due = this.checkpointDue(true);
