@@ -121,14 +121,16 @@ describe("an evaluator killed with SIGKILL mid-stream", () => {
     const updates = forAccounts(stream, await accountsOf(k.tenantId, ids));
     const half = Math.floor(updates.length / 2);
     let child = await startEvaluator(k.tenantId);
-    await deliverStream(k.tenantId, updates.slice(0, half), 200);
     // Kill it at the worst moment: right after it committed a decision its last checkpoint does
-    // not cover yet (so the restart re-derives that decision and must not act on it twice).
+    // not cover yet (so the restart re-derives that decision and must not act on it twice). Watched
+    // while the stream arrives: an evaluator that keeps up checkpoints everything once idle.
+    const firstHalf = deliverStream(k.tenantId, updates.slice(0, half), 200);
     await until(async () => (await uncheckpointedDecisions(k.tenantId)) > 0, 60_000);
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     const atKill = await progress(k.tenantId);
     expect(Number(atKill.checkpoint)).toBeLessThan(Number(atKill.top));
+    await firstHalf;
 
     // The stream goes on while no evaluator runs (the inputs are stored), then a new one starts.
     await deliverStream(k.tenantId, updates.slice(half), 200);

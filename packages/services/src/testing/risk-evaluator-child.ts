@@ -13,7 +13,7 @@ const service = new EvaluatorService({
   log: createLogger("evaluator-child", process.env.RISK_TEST_LOG ?? "silent"),
   tenants: [tenantId],
   batchSize: 150,
-  checkpointMs: 120,
+  checkpointMs: 300,
   checkpointMinRows: 2,
   pollMs: 100,
   fastPath: false,
