@@ -133,17 +133,16 @@ export function createSqlLayer(
           if (statement.includes(";"))
             throw new AppError("INTERNAL", "A one-round-trip read is one statement.");
           const client = await app.connect();
+          let results: pg.QueryResult[];
           try {
-            const results = (await client.query(
-              `${begin}; ${statement}; COMMIT`,
-            )) as unknown as pg.QueryResult[];
-            client.release();
-            return results[2]!.rows as R[];
+            results = (await client.query(`${begin}; ${statement}; COMMIT`)) as unknown as pg.QueryResult[];
           } catch (e) {
             // The transaction may be left open and aborted: the connection is not reused.
             client.release(true);
             throw e;
           }
+          client.release();
+          return results[2]!.rows as R[];
         },
       };
     },
