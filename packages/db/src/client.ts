@@ -39,6 +39,21 @@ export interface DataLayer {
   close(): Promise<void>;
 }
 
+/**
+ * The transaction client seen through its own scope fields. Never write them onto the transaction
+ * client itself: Prisma's transaction clients pass property writes through to state they share,
+ * so `Object.assign(tx, { tenantId })` in two concurrent units of work left both with the last
+ * one's tenant id (and repositories filtered and inserted with it; row-level security refused).
+ */
+function scoped<S extends object>(tx: Prisma.TransactionClient, fields: S): Prisma.TransactionClient & S {
+  return new Proxy(tx, {
+    get(target, prop) {
+      if (Object.hasOwn(fields, prop)) return fields[prop as keyof S];
+      return Reflect.get(target, prop);
+    },
+  }) as Prisma.TransactionClient & S;
+}
+
 function prismaFor(url: string, max: number): PrismaClient {
   const pool = new LeasePool({ connectionString: url, max });
   return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
@@ -64,18 +79,15 @@ export function createDataLayer(
       return app.$transaction(async (tx) => {
         // `true`: the setting is local to this transaction, so a pooled connection never carries it on.
         await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
-        return work(Object.assign(tx, { __scope: "tenant" as const, tenantId }));
+        return work(scoped(tx, { __scope: "tenant" as const, tenantId }));
       }, txOpts(o));
     },
     async withPlatform(work, o) {
       platform ??= prismaFor(urls.platform, Math.max(2, Math.floor(poolSize / 2)));
-      return platform.$transaction(
-        (tx) => work(Object.assign(tx, { __scope: "platform" as const })),
-        txOpts(o),
-      );
+      return platform.$transaction((tx) => work(scoped(tx, { __scope: "platform" as const })), txOpts(o));
     },
     async withoutTenant(work, o) {
-      return app.$transaction((tx) => work(Object.assign(tx, { __scope: "anonymous" as const })), txOpts(o));
+      return app.$transaction((tx) => work(scoped(tx, { __scope: "anonymous" as const })), txOpts(o));
     },
     anonymous(work) {
       return work(app as unknown as AnonymousDb);

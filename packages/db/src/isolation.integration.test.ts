@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createDataLayer } from "./client";
 import { createIsolationFixture } from "./testing/isolation-fixture";
 import { asTenant, sqlAs } from "./testing/sql";
 
@@ -177,5 +178,33 @@ describe("tenant isolation enforced by PostgreSQL", () => {
         accent_color: "#0b1221",
       },
     ]);
+  });
+});
+
+describe("concurrent units of work of different tenants", () => {
+  it("each keeps its own tenant: its scope, what it reads and what it writes", async () => {
+    const layer = createDataLayer(undefined, { poolSize: 4 });
+    try {
+      // B starts while A waits, and finishes first: each must still be itself afterwards.
+      const work = (t: { tenantId: string; deskId: string }, sleep: number, label: string) =>
+        layer.withTenant(t.tenantId, async (db) => {
+          await db.$queryRawUnsafe(`SELECT 1 AS x FROM pg_sleep(${sleep})`);
+          const desks = await db.desk.findMany({ where: { tenantId: db.tenantId }, select: { id: true } });
+          const domain = await db.deskDomain.create({
+            data: { tenantId: db.tenantId, deskId: t.deskId, hostname: `${label}-${randomUUID()}.test` },
+          });
+          return { scope: db.tenantId, desks: desks.map((d) => d.id), domainTenant: domain.tenantId };
+        });
+      const [fromA, fromB, platformScope] = await Promise.all([
+        work(a, 0.3, "concurrent-a"),
+        work(b, 0.1, "concurrent-b"),
+        layer.withPlatform(async (db) => db.__scope),
+      ]);
+      expect(fromA).toEqual({ scope: a.tenantId, desks: [a.deskId], domainTenant: a.tenantId });
+      expect(fromB).toEqual({ scope: b.tenantId, desks: [b.deskId], domainTenant: b.tenantId });
+      expect(platformScope).toBe("platform");
+    } finally {
+      await layer.close();
+    }
   });
 });
