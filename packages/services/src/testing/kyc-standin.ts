@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Redeliveries, webhookTaken } from "./redeliveries";
 import { postJson } from "./stripe-standin";
 
 /**
@@ -85,7 +86,7 @@ export class KycStandIn {
   retryDelaysMs: number[] = [];
   /** Told of each failed callback (the demo's stand-in process logs them). */
   onCallbackFailed: ((record: KycCallbackRecord, attempt: number) => void) | undefined;
-  private readonly retries = new Set<NodeJS.Timeout>();
+  private readonly redeliveries = new Redeliveries();
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -102,8 +103,7 @@ export class KycStandIn {
   }
 
   async close(): Promise<void> {
-    for (const t of this.retries) clearTimeout(t);
-    this.retries.clear();
+    this.redeliveries.cancelAll();
     await this.chain.catch(() => {});
     const s = this.server;
     this.server = undefined;
@@ -196,15 +196,11 @@ export class KycStandIn {
     this.chain = this.chain
       .then(async () => {
         const record = await this.send(url, body, digest, type, applicantId);
-        if (record.status !== null && record.status >= 200 && record.status < 300) return;
+        if (webhookTaken(record.status)) return;
         this.onCallbackFailed?.(record, attempt + 1);
-        const delay = this.retryDelaysMs[attempt];
-        if (delay === undefined) return;
-        const timer = setTimeout(() => {
-          this.retries.delete(timer);
-          this.deliver(url, body, digest, type, applicantId, attempt + 1);
-        }, delay);
-        this.retries.add(timer);
+        this.redeliveries.schedule(this.retryDelaysMs, attempt, () =>
+          this.deliver(url, body, digest, type, applicantId, attempt + 1),
+        );
       })
       .catch(() => {});
   }

@@ -27,21 +27,20 @@ stripe.addWebhookEndpoint(account, {
   url: `http://${host}:${webPort}/webhooks/stripe`,
   secret: demoStripe.webhookSecret,
 });
-// Stripe retries a failed delivery for days; here within half a minute, and says so on stderr.
-stripe.retryDelaysMs = [1_000, 2_000, 4_000, 8_000, 15_000];
+// Stripe and the KYC vendor retry a failed webhook for hours or days; here within half a minute,
+// and each failure is said on stderr.
+const retryDelaysMs = [1_000, 2_000, 4_000, 8_000, 15_000];
+const warn = (msg: string, fields: Record<string, unknown>) =>
+  console.error(JSON.stringify({ level: "warn", service: "standins", msg, ...fields }));
+stripe.retryDelaysMs = retryDelaysMs;
 stripe.onDeliveryFailed = (r, attempt) =>
-  console.error(
-    JSON.stringify({
-      level: "warn",
-      service: "standins",
-      msg: "stripe webhook delivery failed",
-      event: r.type,
-      eventId: r.eventId,
-      attempt,
-      status: r.status,
-      error: r.error ?? r.responseBody.slice(0, 300),
-    }),
-  );
+  warn("stripe webhook delivery failed", {
+    event: r.type,
+    eventId: r.eventId,
+    attempt,
+    status: r.status,
+    error: r.error ?? r.responseBody.slice(0, 300),
+  });
 await stripe.listen(stripePort);
 
 const kyc = new KycStandIn();
@@ -54,21 +53,15 @@ kyc.addAccount({
 // In the demo a person's documents are approved as soon as they submit them (the browser tests
 // switch this off to decide themselves).
 kyc.autoReview = process.env.KYC_STANDIN_AUTO_REVIEW === "manual" ? "manual" : { answer: "GREEN" };
-// The vendor retries a failed callback; here within half a minute, and says so on stderr.
-kyc.retryDelaysMs = [1_000, 2_000, 4_000, 8_000, 15_000];
+kyc.retryDelaysMs = retryDelaysMs;
 kyc.onCallbackFailed = (r, attempt) =>
-  console.error(
-    JSON.stringify({
-      level: "warn",
-      service: "standins",
-      msg: "kyc callback failed",
-      type: r.type,
-      applicantId: r.applicantId,
-      attempt,
-      status: r.status,
-      error: r.responseBody.slice(0, 300),
-    }),
-  );
+  warn("kyc callback failed", {
+    type: r.type,
+    applicantId: r.applicantId,
+    attempt,
+    status: r.status,
+    error: r.responseBody.slice(0, 300),
+  });
 await kyc.listen(kycPort);
 
 // The demo firm's crypto custody provider (payouts in USDT/USDC).

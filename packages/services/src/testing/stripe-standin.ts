@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Redeliveries, webhookTaken } from "./redeliveries";
 
 /**
  * A small local stand-in for the parts of Stripe's API that PropDesk calls, speaking Stripe's wire
@@ -176,7 +177,7 @@ export class StripeStandIn {
   private readonly idempotency = new Map<string, { hash: string; status: number; body: unknown }>();
   private server: http.Server | undefined;
   private deliveryChain: Promise<void> = Promise.resolve();
-  private readonly retries = new Set<NodeJS.Timeout>();
+  private readonly redeliveries = new Redeliveries();
   port = 0;
 
   constructor() {
@@ -205,8 +206,7 @@ export class StripeStandIn {
   }
 
   async close(): Promise<void> {
-    for (const t of this.retries) clearTimeout(t);
-    this.retries.clear();
+    this.redeliveries.cancelAll();
     await this.deliveryChain.catch(() => {});
     const s = this.server;
     this.server = undefined;
@@ -328,19 +328,15 @@ export class StripeStandIn {
     record: WebhookDeliveryRecord,
     attempt: number,
   ) {
-    if (record.status !== null && record.status >= 200 && record.status < 300) return;
+    if (webhookTaken(record.status)) return;
     this.onDeliveryFailed?.(record, attempt + 1);
-    const delay = this.retryDelaysMs[attempt];
-    if (delay === undefined) return;
-    const timer = setTimeout(() => {
-      this.retries.delete(timer);
+    this.redeliveries.schedule(this.retryDelaysMs, attempt, () => {
       this.deliveryChain = this.deliveryChain
         .then(async () =>
           this.retryIfFailed(event, endpoint, await this.deliverTo(event, endpoint), attempt + 1),
         )
         .catch(() => {});
-    }, delay);
-    this.retries.add(timer);
+    });
   }
 
   /** Resolves when every delivery started so far has finished. */
