@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantFixture } from "../testing/fixtures";
 import {
   accountsOf,
+  deliver,
   fastRulesProgram,
   installTestSimulator,
   provisionedChallenges,
 } from "../testing/risk-fixtures";
-import { ingestPlatformUpdates } from "./ingest-updates";
 
 /** Trades as the platforms report them, for fraud signals and payouts (trades.listTradesOpenedBetween, listAccountTrades). */
 let tenantId: string;
@@ -30,13 +30,7 @@ beforeAll(async () => {
 afterAll(closeSqlLayer);
 
 const at = (min: number) => new Date(Date.UTC(2026, 0, 5, 9, min)).toISOString();
-const send = (updates: object[]) =>
-  ingestPlatformUpdates(
-    tenantId,
-    "simulator",
-    updates.map((update, index) => ({ index, update: update as never })),
-    { receivedAtMs: Date.now() },
-  );
+const send = (updates: object[]) => deliver(tenantId, updates as never);
 
 describe("trades", () => {
   it("are filled from trade events, closes in any order and partial closes adding up, each counted once", async () => {

@@ -1,7 +1,6 @@
 import { dataLayer, riskPipeline } from "@propdesk/db";
 import { closeSqlLayer, sqlLayer } from "@propdesk/db/sql-unit-of-work";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ingestPlatformUpdates } from "../ingest/ingest-updates";
 import type { PlatformUpdate } from "../platforms/platform-update";
 import { SeededRandom } from "../platforms/simulator/seeded-random";
 import { tenantFixture } from "../testing/fixtures";
@@ -9,6 +8,7 @@ import {
   accountsOf,
   checkpointedStateOf,
   decisionsOf,
+  deliver,
   deliverStream,
   fastRulesProgram,
   forAccounts,
@@ -26,17 +26,6 @@ import { challengeReplay } from "./challenge-replay";
  */
 const ACCOUNTS = 8;
 let stream: PlatformUpdate[];
-const emptyInput = {
-  amount: null,
-  tradeId: null,
-  symbol: null,
-  side: null,
-  lots: null,
-  price: null,
-  stopLoss: null,
-  details: null,
-  stale: false,
-};
 
 beforeAll(async () => {
   installTestSimulator();
@@ -69,12 +58,7 @@ describe("decisions do not depend on how the stream is delivered", () => {
     for (let i = 0; i < twice.updates.length; i += 500) {
       const chunk = twice.updates.slice(i, i + 500);
       await deliverStream(twice.t.tenantId, chunk);
-      const again = await ingestPlatformUpdates(
-        twice.t.tenantId,
-        "simulator",
-        chunk.map((update, index) => ({ index, update })),
-        { receivedAtMs: Date.now() },
-      );
+      const again = await deliver(twice.t.tenantId, chunk);
       expect(again).toMatchObject({ accepted: 0, duplicates: chunk.length, stale: 0 });
       await twice.evaluators.drain();
     }
@@ -93,12 +77,7 @@ describe("decisions do not depend on how the stream is delivered", () => {
         const j = Math.floor(rng.next() * (k + 1));
         [batch[k], batch[j]] = [batch[j]!, batch[k]!];
       }
-      const r = await ingestPlatformUpdates(
-        shuffled.t.tenantId,
-        "simulator",
-        batch.map((update, index) => ({ index, update })),
-        { receivedAtMs: Date.now() },
-      );
+      const r = await deliver(shuffled.t.tenantId, batch);
       expect(r).toMatchObject({ accepted: batch.length, duplicates: 0, stale: 0 });
       if (rng.next() < 0.5) await shuffled.evaluators.drain();
     }
@@ -116,46 +95,29 @@ describe("decisions do not depend on how the stream is delivered", () => {
     const mine = s.updates.filter((u) => u.account === account).slice(0, 40);
     // This process stores the first ten (and remembers the account's seq)...
     await deliverStream(s.t.tenantId, mine.slice(0, 10));
-    // ...then another ingest process stores the 31st, under the same partition lock.
-    const newer = mine[30]!;
+    // ...then another ingest process stores the 31st, under the same partition lock (here: the
+    // first update's row again, with the 31st's seq and time).
     await sqlLayer().withTenant(s.t.tenantId, async (sql) => {
-      const [route] = await sql.query<{ p: number; c: string; a: string; ph: number }>(
-        `SELECT partition AS p, challenge_id::text AS c, trading_account_id::text AS a, phase_index AS ph
-         FROM risk_inputs WHERE source = 'platform' AND seq = $1 AND trading_account_id IN
-           (SELECT id FROM trading_accounts WHERE platform_account_id = $2)`,
-        [mine[0]!.seq, account],
-      );
-      await riskPipeline.lockPartitions(sql, [route!.p]);
-      await riskPipeline.insertPlatformInputs(sql, [
-        {
-          ...emptyInput,
-          partition: route!.p,
-          challengeId: route!.c,
-          tradingAccountId: route!.a,
-          phaseIndex: route!.ph,
-          kind: "account",
-          seq: newer.seq,
-          tMs: Date.parse(newer.t),
-          balance: 1,
-          equity: 1,
-          openPositions: 0,
-          receivedAtMs: Date.now(),
-        },
+      const first = `FROM risk_inputs WHERE source = 'platform' AND seq = $1
+        AND trading_account_id IN (SELECT id FROM trading_accounts WHERE platform_account_id = $2)`;
+      const [row] = await sql.query<{ partition: number }>(`SELECT partition ${first}`, [
+        mine[0]!.seq,
+        account,
       ]);
+      await riskPipeline.lockPartitions(sql, [row!.partition]);
+      await sql.query(
+        `INSERT INTO risk_inputs (tenant_id, partition, challenge_id, trading_account_id, phase_index, source, kind,
+           seq, t_ms, balance, equity, open_positions, amount, trade_id, symbol, side, lots, price, stop_loss, details,
+           received_at_ms)
+         SELECT tenant_id, partition, challenge_id, trading_account_id, phase_index, source, kind,
+           $3, $4, balance, equity, open_positions, amount, trade_id, symbol, side, lots, price, stop_loss, details,
+           received_at_ms ${first}`,
+        [mine[0]!.seq, account, mine[30]!.seq, Date.parse(mine[30]!.t)],
+      );
     });
-    const late = await ingestPlatformUpdates(
-      s.t.tenantId,
-      "simulator",
-      mine.slice(10, 20).map((update, index) => ({ index, update })),
-      { receivedAtMs: Date.now() },
-    );
+    const late = await deliver(s.t.tenantId, mine.slice(10, 20));
     expect(late).toMatchObject({ accepted: 0, duplicates: 0, stale: 10 });
-    const after = await ingestPlatformUpdates(
-      s.t.tenantId,
-      "simulator",
-      mine.slice(30, 40).map((update, index) => ({ index, update })),
-      { receivedAtMs: Date.now() },
-    );
+    const after = await deliver(s.t.tenantId, mine.slice(30, 40));
     expect(after).toMatchObject({ accepted: 9, duplicates: 1, stale: 0 });
   });
 
@@ -164,12 +126,7 @@ describe("decisions do not depend on how the stream is delivered", () => {
     const account = s.updates[0]!.account;
     const mine = s.updates.filter((u) => u.account === account).slice(0, 40);
     await deliverStream(s.t.tenantId, mine.slice(20));
-    const late = await ingestPlatformUpdates(
-      s.t.tenantId,
-      "simulator",
-      mine.slice(0, 20).map((update, index) => ({ index, update })),
-      { receivedAtMs: Date.now() },
-    );
+    const late = await deliver(s.t.tenantId, mine.slice(0, 20));
     expect(late).toMatchObject({ accepted: 0, duplicates: 0, stale: 20 });
     await s.evaluators.drain();
     const rows = await dataLayer().withTenant(s.t.tenantId, (db) =>

@@ -131,13 +131,7 @@ export async function feedSimulator(
   for (let t = Math.min(sim.now + stepMs, toMs); ; t = Math.min(t + stepMs, toMs)) {
     const updates = sim.advanceTo(t);
     if (updates.length > 0) {
-      const r = await ingestPlatformUpdates(
-        tenantId,
-        "simulator",
-        updates.map((update, index) => ({ index, update })),
-        { receivedAtMs: Date.now() },
-      );
-      n += r.accepted;
+      n += (await deliver(tenantId, updates)).accepted;
     }
     if (t >= toMs) return n;
   }
@@ -237,14 +231,18 @@ export async function accountsOf(tenantId: string, challengeIds: readonly string
 }
 
 /** Stores updates in chunks, as deliveries of the given sizes. */
+/** One delivery of simulator updates, answered as the ingest answers it. */
+export function deliver(tenantId: string, updates: readonly PlatformUpdate[]) {
+  return ingestPlatformUpdates(
+    tenantId,
+    "simulator",
+    updates.map((update, index) => ({ index, update })),
+    { receivedAtMs: Date.now() },
+  );
+}
+
 export async function deliverStream(tenantId: string, updates: readonly PlatformUpdate[], chunk = 500) {
-  for (let i = 0; i < updates.length; i += chunk)
-    await ingestPlatformUpdates(
-      tenantId,
-      "simulator",
-      updates.slice(i, i + chunk).map((update, index) => ({ index, update })),
-      { receivedAtMs: Date.now() },
-    );
+  for (let i = 0; i < updates.length; i += chunk) await deliver(tenantId, updates.slice(i, i + chunk));
 }
 
 /**
