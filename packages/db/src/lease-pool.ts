@@ -65,10 +65,6 @@ class Lease {
     this.#client.removeListener(event, listener);
     return this;
   }
-
-  off(event: string, listener: (...a: unknown[]) => void): this {
-    return this.removeListener(event, listener);
-  }
 }
 
 /**

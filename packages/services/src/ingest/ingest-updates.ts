@@ -330,12 +330,11 @@ async function writeGroup(
     if (wasInsertedIn(written, p) && (max === undefined || p.seq > max))
       latest.set(p.tradingAccountId, p.seq);
   }
-  const wasInserted = (p: Prepared) => wasInsertedIn(written, p);
   const acceptedCount = jobs.map(() => 0);
   const staleCount = jobs.map(() => 0);
   const tradeEvents: trades.TradeEventRow[] = [];
   for (const { job, row: p } of unique) {
-    if (!wasInserted(p)) {
+    if (!wasInsertedIn(written, p)) {
       duplicates[job]!++;
       continue;
     }
