@@ -2,8 +2,11 @@ import { AppError } from "@propdesk/domain";
 import pg from "pg";
 import { SerialClient } from "./serial-client";
 
-/** The statements that end a transaction; `ROLLBACK TO SAVEPOINT` does not. */
-const endsTransaction = /^\s*(commit|rollback|end|abort)\s*;?\s*$/i;
+/**
+ * A text whose last statement ends the transaction (alone, or after others sent in the same simple
+ * query); `ROLLBACK TO SAVEPOINT` does not.
+ */
+const endsTransaction = /(?:^|;)\s*(commit|rollback|end|abort)\s*;?\s*$/i;
 
 export const unitOfWorkEndedMessage =
   "The unit of work had already ended (committed, rolled back or timed out) when this statement was sent; it was not run.";

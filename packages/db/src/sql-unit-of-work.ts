@@ -2,18 +2,31 @@ import { AppError } from "@propdesk/domain";
 import type pg from "pg";
 import type { TenantDb } from "./client";
 import { type DatabaseUrls, databaseUrlsFromEnv } from "./database-urls";
-import { LeasePool } from "./lease-pool";
+import { LeasePool, unitOfWorkEndedMessage } from "./lease-pool";
+import { inlineParams } from "./sql-literals";
 
 /**
  * Plain-SQL units of work for the hot paths (platform ingest, risk evaluation), where Prisma's
  * per-row mapping costs more than the queries themselves. The same rules as `withTenant`: one
  * transaction on the application role with `app.tenant_id` set locally, so row-level security
  * applies exactly as on the Prisma path. Only repositories receive a `TenantSql`.
+ *
+ * Round trips are what these paths pay for (each is a socket write and a wait for two processes to
+ * be scheduled on busy cores), so a unit of work sends its BEGIN and tenant setting with its first
+ * statement, and writes made with `execute` with its next statement or its COMMIT: one simple query
+ * for several statements, their parameters written into the text as literals (`inlineParams`).
  */
 export interface TenantSql {
   readonly __scope: "tenant-sql";
   readonly tenantId: string;
   query<R extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * A statement whose result the caller does not need (a write, a lock, a notification). The
+   * plain-SQL layer sends it together with the unit of work's next statement or its COMMIT, in
+   * order; if it fails, the unit of work fails there. So a caller never catches its error: code
+   * that turns a statement's error into an answer uses `query`.
+   */
+  execute(text: string, params?: unknown[]): Promise<void>;
 }
 
 /** The platform role (BYPASSRLS), for cross-tenant schedulers only. */
@@ -25,8 +38,7 @@ export interface PlatformSql {
 /**
  * A tenant's single read statements, each a whole unit of work by itself, sent together with its
  * BEGIN, tenant setting and COMMIT as one simple query: one round trip (and one socket write)
- * instead of three. Only for statements whose parameters are safe integers or UUIDs, which are
- * checked and written into the text. The live-risk evaluators' input reads are the use.
+ * instead of three. The live-risk evaluators' input reads are the use.
  */
 export interface TenantRead {
   readonly __scope: "tenant-read";
@@ -47,6 +59,7 @@ export interface SqlLayer {
  * committer on `sqlLayer`) take `TenantDb | TenantSql` and write one SQL text for both: the same
  * transaction, role and tenant setting either way. Both return int4, text, uuid, jsonb and
  * timestamptz alike; select int8 and numeric as text (Prisma gives a BigInt or a Decimal, pg a string).
+ * On Prisma's path `execute` runs the statement at once.
  */
 export function asTenantSql(db: TenantDb | TenantSql): TenantSql {
   if (db.__scope === "tenant-sql") return db;
@@ -55,44 +68,89 @@ export function asTenantSql(db: TenantDb | TenantSql): TenantSql {
     tenantId: db.tenantId,
     query: <R extends object>(text: string, params: unknown[] = []) =>
       db.$queryRawUnsafe<R[]>(text, ...params),
+    execute: async (text: string, params: unknown[] = []) => {
+      await db.$executeRawUnsafe(text, ...params);
+    },
   };
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `$n` placeholders replaced by their values, which must be safe integers or UUIDs. */
-export function inlineParams(text: string, params: readonly unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const v = params[Number(n) - 1];
-    if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
-    if (typeof v === "string" && uuidPattern.test(v)) return `'${v.toLowerCase()}'::uuid`;
-    throw new AppError(
-      "INTERNAL",
-      `Parameter $${n} of a one-round-trip read must be a safe integer or a UUID.`,
-    );
-  });
+/** The rows of the last statement of a simple query (pg gives an array for several). */
+function lastRows(result: pg.QueryResult | pg.QueryResult[]): object[] {
+  return (Array.isArray(result) ? result[result.length - 1]! : result).rows;
 }
 
-/** `begin`: the statements that open the unit of work, sent as one simple query (one round trip). */
+/**
+ * One transaction on a pooled connection. `begin` (the statements that open it) goes out with the
+ * first statement; deferred statements with the next one or with COMMIT. A unit of work that sent
+ * nothing sends nothing.
+ */
+class PipelinedUnit {
+  #pending: string[];
+  #begun = false;
+  #ended = false;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    begin: string,
+  ) {
+    this.#pending = [begin];
+  }
+
+  async query<R extends object>(text: string, params: unknown[] = []): Promise<R[]> {
+    if (this.#ended) throw new AppError("INTERNAL", unitOfWorkEndedMessage);
+    if (this.#pending.length === 0) return (await this.client.query(text, params)).rows as R[];
+    const statements = [...this.#pending, inlineParams(text, params)];
+    this.#pending = [];
+    this.#begun = true;
+    return lastRows(await this.client.query(statements.join(";\n"))) as R[];
+  }
+
+  async execute(text: string, params: unknown[] = []): Promise<void> {
+    if (this.#ended) throw new AppError("INTERNAL", unitOfWorkEndedMessage);
+    this.#pending.push(inlineParams(text, params));
+  }
+
+  async commit(): Promise<void> {
+    this.#ended = true;
+    if (!this.#begun && this.#pending.length <= 1) return;
+    this.#begun = true;
+    await this.client.query([...this.#pending.splice(0), "COMMIT"].join(";\n"));
+  }
+
+  /**
+   * Rolls back what was sent; false when the connection cannot be trusted any more (also after a
+   * failed COMMIT text: its lease refuses anything after it, so the connection is not reused).
+   */
+  async rollback(): Promise<boolean> {
+    this.#ended = true;
+    this.#pending = [];
+    if (!this.#begun) return true;
+    return this.client.query("ROLLBACK").then(
+      () => true,
+      () => false,
+    );
+  }
+}
+
 async function inTransaction<T>(
   pool: pg.Pool,
   begin: string,
-  work: (c: pg.PoolClient) => Promise<T>,
+  work: (unit: PipelinedUnit) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
-  let broken = false;
+  const unit = new PipelinedUnit(client, begin);
+  let healthy = true;
   try {
-    await client.query(begin);
-    const out = await work(client);
-    await client.query("COMMIT");
+    const out = await work(unit);
+    await unit.commit();
     return out;
   } catch (e) {
-    await client.query("ROLLBACK").catch(() => {
-      broken = true;
-    });
+    healthy = await unit.rollback();
     throw e;
   } finally {
-    client.release(broken);
+    client.release(!healthy);
   }
 }
 
@@ -112,12 +170,12 @@ export function createSqlLayer(
         app,
         // The tenant id is a checked UUID: safe to inline, so BEGIN and the setting take one round trip.
         `BEGIN; SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`,
-        (c) =>
+        (unit) =>
           work({
             __scope: "tenant-sql",
             tenantId,
-            query: async <R extends object>(text: string, params?: unknown[]) =>
-              (await c.query(text, params)).rows as R[],
+            query: (text, params) => unit.query(text, params),
+            execute: (text, params) => unit.execute(text, params),
           }),
       );
     },
@@ -130,12 +188,10 @@ export function createSqlLayer(
         tenantId,
         async query<R extends object>(text: string, params: unknown[] = []) {
           const statement = inlineParams(text, params);
-          if (statement.includes(";"))
-            throw new AppError("INTERNAL", "A one-round-trip read is one statement.");
           const client = await app.connect();
           let results: pg.QueryResult[];
           try {
-            results = (await client.query(`${begin}; ${statement}; COMMIT`)) as unknown as pg.QueryResult[];
+            results = (await client.query(`${begin};\n${statement};\nCOMMIT`)) as unknown as pg.QueryResult[];
           } catch (e) {
             // The transaction may be left open and aborted: the connection is not reused.
             client.release(true);
@@ -151,12 +207,8 @@ export function createSqlLayer(
         platform = new LeasePool({ connectionString: urls.platform, max: 2 });
         platform.on("error", () => {});
       }
-      return inTransaction(platform, "BEGIN", (c) =>
-        work({
-          __scope: "platform-sql",
-          query: async <R extends object>(text: string, params?: unknown[]) =>
-            (await c.query(text, params)).rows as R[],
-        }),
+      return inTransaction(platform, "BEGIN", (unit) =>
+        work({ __scope: "platform-sql", query: (text, params) => unit.query(text, params) }),
       );
     },
     async close() {

@@ -30,13 +30,15 @@ export function insertAuditEvent(db: TenantDb | PlatformDb, tenantId: string, e:
  * Many events in one statement (batch actions), in the given order: the chain trigger links each
  * row to the previous one. Plain SQL over arrays: thousands of rows in one round trip.
  */
-export async function insertAuditEvents(db: TenantDb | TenantSql, events: readonly AuditInsert[]) {
-  if (events.length === 0) return { count: 0 };
+export async function insertAuditEvents(
+  db: TenantDb | TenantSql,
+  events: readonly AuditInsert[],
+): Promise<void> {
+  if (events.length === 0) return;
   const sql = asTenantSql(db);
   const json = (v: Prisma.InputJsonValue | null) => (v === null ? null : JSON.stringify(v));
-  const rows = await sql.query<{ n: number }>(
-    `WITH ins AS (
-      INSERT INTO audit_events (tenant_id, actor_type, actor_id, actor_label, desk_id, action, target_type, target_id,
+  await sql.execute(
+    `INSERT INTO audit_events (tenant_id, actor_type, actor_id, actor_label, desk_id, action, target_type, target_id,
         before, after, request_id, ip, user_agent)
       SELECT $1::uuid, e.actor_type, e.actor_id, e.actor_label, e.desk_id, e.action, e.target_type, e.target_id,
         e.before, e.after, e.request_id, e.ip, e.user_agent
@@ -44,9 +46,7 @@ export async function insertAuditEvents(db: TenantDb | TenantSql, events: readon
         $10::jsonb[], $11::text[], $12::text[], $13::text[])
         WITH ORDINALITY AS e(actor_type, actor_id, actor_label, desk_id, action, target_type, target_id, before, after,
           request_id, ip, user_agent, ord)
-      ORDER BY e.ord
-      RETURNING 1)
-    SELECT count(*)::int AS n FROM ins`,
+      ORDER BY e.ord`,
     [
       sql.tenantId,
       events.map((e) => e.actorType),
@@ -63,7 +63,6 @@ export async function insertAuditEvents(db: TenantDb | TenantSql, events: readon
       events.map((e) => e.userAgent),
     ],
   );
-  return { count: rows[0]?.n ?? 0 };
 }
 
 export function insertPlatformAuditEvent(db: PlatformDb, e: Omit<AuditInsert, "deskId">) {

@@ -73,7 +73,8 @@ export async function lockChallengesForTransition(
 ): Promise<LockedChallenges> {
   const sql = asTenantSql(db);
   const ids = [...new Set(challengeIds)].sort();
-  await sql.query(
+  // Sent with the read (one round trip), as its own statement before it.
+  await sql.execute(
     `SELECT 1 FROM challenges WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
     [sql.tenantId, ids],
   );
@@ -99,7 +100,7 @@ export async function updateChallengeStates(
 ): Promise<void> {
   if (rows.length === 0) return;
   const sql = asTenantSql(db);
-  await sql.query(
+  await sql.execute(
     `UPDATE challenges c SET lifecycle = x.lifecycle, status = x.status, phase_index = x.phase_index, updated_at = now(),
       status_changed_at = CASE WHEN x.changed THEN now() ELSE c.status_changed_at END
     FROM unnest($2::uuid[], $3::jsonb[], $4::text[], $5::int[], $6::boolean[])
@@ -123,7 +124,7 @@ export async function insertChallengeEvents(
 ): Promise<void> {
   if (rows.length === 0) return;
   const sql = asTenantSql(db);
-  await sql.query(
+  await sql.execute(
     `INSERT INTO challenge_events (tenant_id, challenge_id, seq, kind, type, phase_index, trading_account_id, from_state,
       to_state, cause, details, occurred_at)
     SELECT $1::uuid, x.c, x.s, x.k, x.ty, x.p, x.a, x.f, x.t, x.ca, x.d, x.o

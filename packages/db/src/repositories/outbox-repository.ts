@@ -30,7 +30,7 @@ export async function insertOutboxRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   const sql = asTenantSql(db);
-  await sql.query(
+  await sql.execute(
     `INSERT INTO outbox (tenant_id, job_name, job_version, payload, available_at)
     SELECT $1::uuid, x.n, x.v, x.p, coalesce(x.a, now())
     FROM unnest($2::text[], $3::int[], $4::jsonb[], $5::timestamptz[]) AS x(n, v, p, a)`,

@@ -14,7 +14,7 @@ import type { PlatformSql, TenantRead, TenantSql } from "../sql-unit-of-work";
 export async function lockPartitions(sql: TenantSql, partitions: readonly number[]): Promise<void> {
   const sorted = [...new Set(partitions)].sort((a, b) => a - b);
   if (sorted.length === 0) return;
-  await sql.query(
+  await sql.execute(
     `SELECT pg_advisory_xact_lock(hashtext('risk:' || $1), s.p)
      FROM (SELECT p FROM unnest($2::int[]) AS u(p) ORDER BY p) AS s`,
     [sql.tenantId, sorted],
@@ -25,7 +25,7 @@ export async function lockPartitions(sql: TenantSql, partitions: readonly number
 export async function notifyPartitions(sql: TenantSql, partitions: readonly number[]): Promise<void> {
   const unique = [...new Set(partitions)];
   if (unique.length === 0) return;
-  await sql.query(`SELECT pg_notify('propdesk_risk', $1 || ':' || p) FROM unnest($2::int[]) AS u(p)`, [
+  await sql.execute(`SELECT pg_notify('propdesk_risk', $1 || ':' || p) FROM unnest($2::int[]) AS u(p)`, [
     sql.tenantId,
     unique,
   ]);
@@ -472,7 +472,7 @@ export async function writeCheckpoint(
   payload: CheckpointPayload,
 ): Promise<void> {
   if (payload.states.length > 0) {
-    await sql.query(
+    await sql.execute(
       `INSERT INTO risk_engine_states AS s (tenant_id, challenge_id, partition, platform, desk_id, trading_account_id, phase_index,
          engine_status, suspended, state, day_profits, last_input_id, last_t_ms, currency, balance, equity, open_positions,
          daily_floor, max_loss_floor, room, room_bp, next_due_ms, updated_at)
@@ -494,7 +494,7 @@ export async function writeCheckpoint(
     );
   }
   if (payload.bars.length > 0) {
-    await sql.query(
+    await sql.execute(
       `INSERT INTO risk_equity_bars (tenant_id, trading_account_id, hour_ms, minutes, equity_open, equity_high, equity_low,
          equity_close, balance, daily_floor, max_loss_floor)
        SELECT $1, x."tradingAccountId", x."hourMs", x.minutes, x."equityOpen", x."equityHigh", x."equityLow",
@@ -509,7 +509,7 @@ export async function writeCheckpoint(
       [sql.tenantId, `[${payload.bars.join(",")}]`],
     );
   }
-  await sql.query(
+  await sql.execute(
     `INSERT INTO risk_partition_cursors (tenant_id, partition, processed_input_id, checkpoint_input_id, updated_at)
      VALUES ($1, $2, $3, $3, now())
      ON CONFLICT (tenant_id, partition) DO UPDATE SET checkpoint_input_id = excluded.checkpoint_input_id,
@@ -566,7 +566,7 @@ export async function advanceProcessedCursor(
   partition: number,
   inputId: number,
 ): Promise<void> {
-  await sql.query(
+  await sql.execute(
     `UPDATE risk_partition_cursors SET processed_input_id = greatest(processed_input_id, $3), updated_at = now()
      WHERE tenant_id = $1 AND partition = $2`,
     [sql.tenantId, partition, inputId],

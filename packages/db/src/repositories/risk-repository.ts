@@ -386,7 +386,7 @@ export async function insertEngineEvents(
 ): Promise<void> {
   if (rows.length === 0) return;
   const sql = asTenantSql(db);
-  await sql.query(
+  await sql.execute(
     `INSERT INTO challenge_events (tenant_id, challenge_id, seq, kind, type, phase_index, trading_account_id, cause,
       details, occurred_at)
     SELECT $1::uuid, x.c, x.s, 'engine', x.ty, x.p, x.a, x.ca::jsonb, x.d::jsonb, x.o
@@ -418,7 +418,7 @@ export async function recordDecisionOutcomes(
 ): Promise<void> {
   if (rows.length === 0) return;
   const sql = asTenantSql(db);
-  await sql.query(
+  await sql.execute(
     `UPDATE risk_decisions d SET engine_event_seq = x.e, lifecycle_event_seq = x.l, lifecycle_note = x.n
     FROM unnest($2::uuid[], $3::int[], $4::int[], $5::text[]) AS x(id, e, l, n)
     WHERE d.tenant_id = $1::uuid AND d.id = x.id`,

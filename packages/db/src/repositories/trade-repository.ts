@@ -76,7 +76,7 @@ export async function applyTradeEvents(sql: TenantSql, rows: readonly TradeEvent
   const opened = rows.filter((r) => r.kind === "trade_opened");
   const closed = rows.filter((r) => r.kind === "trade_closed");
   if (opened.length > 0) {
-    await sql.query(
+    await sql.execute(
       `INSERT INTO trades AS t (tenant_id, trading_account_id, challenge_id, platform_trade_id, symbol, side, lots,
          open_price, stop_loss, take_profit, opened_at, currency)
        SELECT $1, x.a, x.c, x.id, x.sym, x.side, x.lots, x.price, x.sl, x.tp, to_timestamp(x.t / 1000.0), x.cur
@@ -105,7 +105,7 @@ export async function applyTradeEvents(sql: TenantSql, rows: readonly TradeEvent
   if (closed.length > 0) {
     // All closes in one statement: the closes of one trade in this batch are added up first (lots,
     // profit; the last close's price; the latest time), exactly what applying them one by one gives.
-    await sql.query(
+    await sql.execute(
       `INSERT INTO trades AS t (tenant_id, trading_account_id, challenge_id, platform_trade_id, symbol, side,
          close_price, closed_lots, closed_at, profit, currency)
        SELECT $1, x.a, (array_agg(x.c ORDER BY x.ord DESC))[1], x.id, (array_agg(x.sym ORDER BY x.ord DESC))[1],
