@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataLayer } from "./client";
-import { unitOfWorkEndedMessage } from "./lease-pool";
+import { databaseUrlsFromEnv } from "./database-urls";
+import { LeasePool, unitOfWorkEndedMessage } from "./lease-pool";
 import { createSqlLayer } from "./sql-unit-of-work";
 import { sqlAs } from "./testing/sql";
 
@@ -129,5 +130,26 @@ describe("a statement that comes after its unit of work has ended", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(late?.message).toBe(unitOfWorkEndedMessage);
     expect(await domainsOf(deskA)).toEqual([]);
+  });
+});
+
+describe("a lease", () => {
+  it("ends with a COMMIT sent after other statements in the same text", async () => {
+    const pool = new LeasePool({ connectionString: databaseUrlsFromEnv().app, max: 1 });
+    try {
+      for (const text of ["BEGIN; SELECT 1;\nCOMMIT", `BEGIN; SELECT '${"x".repeat(200)}';\ncommit;`]) {
+        const lease = await pool.connect();
+        await lease.query(text);
+        await expect(lease.query("SELECT 1")).rejects.toThrow(unitOfWorkEndedMessage);
+        lease.release();
+      }
+      // A value that merely ends in "commit" inside a literal ends nothing.
+      const next = await pool.connect();
+      await next.query("SELECT 'a; commit'");
+      expect((await next.query("SELECT 2 AS n")).rows).toEqual([{ n: 2 }]);
+      next.release();
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -7,6 +7,10 @@ import { SerialClient } from "./serial-client";
  * query); `ROLLBACK TO SAVEPOINT` does not.
  */
 const endsTransaction = /(?:^|;)\s*(commit|rollback|end|abort)\s*;?\s*$/i;
+const endsAfterOthers = /;\s*(commit|rollback|end|abort)\s*;?\s*$/i;
+/** Only a text's end can say so (a checkpoint's text is hundreds of kilobytes). */
+const endsTransactionText = (text: string) =>
+  text.length <= 64 ? endsTransaction.test(text) : endsAfterOthers.test(text.slice(-64));
 
 export const unitOfWorkEndedMessage =
   "The unit of work had already ended (committed, rolled back or timed out) when this statement was sent; it was not run.";
@@ -48,7 +52,7 @@ class Lease {
     }
     const text = textOf(args);
     // The statement that ends the transaction is the last one this lease sends.
-    if (text !== undefined && endsTransaction.test(text)) this.#open = false;
+    if (text !== undefined && endsTransactionText(text)) this.#open = false;
     return this.#client.query(...(args as QueryArgs));
   }
 

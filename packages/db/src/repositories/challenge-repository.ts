@@ -251,7 +251,7 @@ export function findTradingAccountByPlatformId(db: TenantDb, platform: string, p
 
 /** The account's trading flag after a platform action (plain SQL: the live-risk fast path). */
 export async function setTradingAccountEnabled(sql: TenantSql, accountId: string, enabled: boolean) {
-  await sql.query(
+  await sql.execute(
     "UPDATE trading_accounts SET trading_enabled = $3 WHERE tenant_id = $1::uuid AND id = $2::uuid",
     [sql.tenantId, accountId, enabled],
   );

@@ -98,7 +98,7 @@ export async function platformActionDone(
 
 /** A retry of an action whose earlier attempt failed or never finished. */
 export async function retryPlatformAction(sql: TenantSql, id: string, requestedAt: Date): Promise<void> {
-  await sql.query(
+  await sql.execute(
     `UPDATE platform_actions SET status = 'pending', attempts = attempts + 1, requested_at = $3, error = NULL,
       completed_at = NULL, duration_ms = NULL
     WHERE tenant_id = $1::uuid AND id = $2::uuid`,
@@ -117,7 +117,7 @@ export async function completePlatformAction(
   },
   durationMs: number,
 ): Promise<void> {
-  await sql.query(
+  await sql.execute(
     `UPDATE platform_actions SET status = $3, result = coalesce($4::jsonb, result), error = $5, completed_at = $6,
       duration_ms = $7
     WHERE tenant_id = $1::uuid AND id = $2::uuid`,
