@@ -59,32 +59,59 @@ export async function lockChallenge(db: TenantDb, challengeId: string): Promise<
 /** Challenges locked by a unit of work: what their transitions need, by id. */
 export type LockedChallenges = Map<string, { lifecycle: unknown; deskId: string; lastSeq: number }>;
 
+/** A locked challenge as `lockedChallengesSelect` reads it. */
+export interface LockedChallengeRow {
+  id: string;
+  lifecycle: unknown;
+  desk_id: string;
+  last_seq: number;
+}
+
 /**
- * Locks the challenges for a unit of work's transitions (in id order, so two units of work locking
- * overlapping sets never deadlock) and returns what a transition needs: the lifecycle, the desk and
- * the last event seq. Two statements however many challenges (live risk commits bursts of breaches):
- * the lock, then the read. Under READ COMMITTED a statement that waited for a lock still reads every
- * other table as of its own start, so reading the last seq in the locking statement would miss the
- * event the lock holder committed (and collide with its seq).
+ * Takes the challenges' row locks (in id order, so two units of work locking overlapping sets never
+ * deadlock), sent with the unit of work's next statement, which must read them with
+ * `lockedChallengesSelect`. Under READ COMMITTED a statement that waited for a lock still reads
+ * every other table as of its own start, so reading the last seq in the locking statement would
+ * miss the event the lock holder committed (and collide with its seq): the read is a statement of
+ * its own after the lock.
+ */
+export async function lockChallenges(
+  db: TenantDb | TenantSql,
+  challengeIds: readonly string[],
+): Promise<string[]> {
+  const sql = asTenantSql(db);
+  const ids = [...new Set(challengeIds)].sort();
+  await sql.execute(
+    `SELECT 1 FROM challenges WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
+    [sql.tenantId, ids],
+  );
+  return ids;
+}
+
+/** What a transition needs of each locked challenge: the lifecycle, the desk and the last event seq. */
+export function lockedChallengesSelect(tenantParam: string, idsParam: string): string {
+  return `SELECT c.id::text AS id, c.lifecycle, c.desk_id::text AS desk_id,
+      coalesce((SELECT max(e.seq) FROM challenge_events e WHERE e.tenant_id = c.tenant_id AND e.challenge_id = c.id), 0)::int AS last_seq
+    FROM challenges c WHERE c.tenant_id = ${tenantParam}::uuid AND c.id = ANY(${idsParam}::uuid[])`;
+}
+
+export function toLockedChallenges(rows: readonly LockedChallengeRow[]): LockedChallenges {
+  return new Map(rows.map((r) => [r.id, { lifecycle: r.lifecycle, deskId: r.desk_id, lastSeq: r.last_seq }]));
+}
+
+/**
+ * Locks the challenges for a unit of work's transitions and returns what a transition needs, in one
+ * round trip however many challenges (live risk commits bursts of breaches).
  */
 export async function lockChallengesForTransition(
   db: TenantDb | TenantSql,
   challengeIds: readonly string[],
 ): Promise<LockedChallenges> {
   const sql = asTenantSql(db);
-  const ids = [...new Set(challengeIds)].sort();
-  // Sent with the read (one round trip), as its own statement before it.
-  await sql.execute(
-    `SELECT 1 FROM challenges WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
-    [sql.tenantId, ids],
+  const ids = await lockChallenges(sql, challengeIds);
+  return toLockedChallenges(
+    await sql.query<LockedChallengeRow>(lockedChallengesSelect("$1", "$2"), [sql.tenantId, ids]),
   );
-  const rows = await sql.query<{ id: string; lifecycle: unknown; desk_id: string; last_seq: number }>(
-    `SELECT c.id::text AS id, c.lifecycle, c.desk_id::text AS desk_id,
-      coalesce((SELECT max(e.seq) FROM challenge_events e WHERE e.tenant_id = c.tenant_id AND e.challenge_id = c.id), 0)::int AS last_seq
-    FROM challenges c WHERE c.tenant_id = $1::uuid AND c.id = ANY($2::uuid[])`,
-    [sql.tenantId, ids],
-  );
-  return new Map(rows.map((r) => [r.id, { lifecycle: r.lifecycle, deskId: r.desk_id, lastSeq: r.last_seq }]));
 }
 
 /** Stores new lifecycle states (one statement for all). */

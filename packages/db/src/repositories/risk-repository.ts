@@ -1,6 +1,13 @@
 import type { TenantDb } from "../client";
 import type { Prisma } from "../generated/prisma/client";
 import { asTenantSql, type TenantSql } from "../sql-unit-of-work";
+import {
+  type LockedChallengeRow,
+  type LockedChallenges,
+  lockChallenges,
+  lockedChallengesSelect,
+  toLockedChallenges,
+} from "./challenge-repository";
 
 /**
  * Live risk on the Prisma path: desk risk settings, control inputs written inside a use case's unit
@@ -333,24 +340,41 @@ export function findChallengeEventBySeq(db: TenantDb, challengeId: string, seq: 
 // ---------------------------------------------------------------- decisions in batches (the evaluator)
 
 /**
- * Inserts a batch of decisions, skipping those already stored (same challenge, input and index);
- * returns the new ones.
+ * Locks the decisions' challenges (as `lockChallengesForTransition`) and inserts the decisions,
+ * skipping those already stored (same challenge, input and index: an evaluator that crashed after
+ * committing them), in one round trip: returns the new decisions and the locked challenges.
  */
-export async function insertDecisions(
+export async function insertDecisionsLocking(
   db: TenantDb | TenantSql,
   rows: readonly NewDecision[],
-): Promise<Array<{ id: string; challengeId: string; inputId: number; idx: number }>> {
-  if (rows.length === 0) return [];
+): Promise<{
+  inserted: Array<{ id: string; challengeId: string; inputId: number; idx: number }>;
+  locked: LockedChallenges;
+}> {
+  if (rows.length === 0) return { inserted: [], locked: new Map() };
   const sql = asTenantSql(db);
+  const ids = await lockChallenges(
+    sql,
+    rows.map((r) => r.challengeId),
+  );
   const col = <K extends keyof NewDecision>(k: K) => rows.map((r) => r[k]);
-  const inserted = await sql.query<{ id: string; c: string; i: string; x: number }>(
-    `INSERT INTO risk_decisions (tenant_id, challenge_id, trading_account_id, input_id, idx, phase_index, type, rule,
-      t_ms, decision, state_before)
-    SELECT $1::uuid, x.c, x.a, x.i, x.x, x.p, x.ty, x.r, x.t, x.d::jsonb, x.s::jsonb
-    FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::smallint[], $6::int[], $7::text[], $8::text[], $9::bigint[],
-      $10::text[], $11::text[]) AS x(c, a, i, x, p, ty, r, t, d, s)
-    ON CONFLICT (tenant_id, challenge_id, input_id, idx) DO NOTHING
-    RETURNING id::text AS id, challenge_id::text AS c, input_id::text AS i, idx AS x`,
+  // One statement after the lock: its read sees what a lock holder committed (see lockChallenges);
+  // the decisions it inserts are not among what it reads.
+  const [result] = await sql.query<{
+    inserted: Array<{ id: string; c: string; i: number; x: number }>;
+    locked: LockedChallengeRow[];
+  }>(
+    `WITH ins AS (
+      INSERT INTO risk_decisions (tenant_id, challenge_id, trading_account_id, input_id, idx, phase_index, type, rule,
+        t_ms, decision, state_before)
+      SELECT $1::uuid, x.c, x.a, x.i, x.x, x.p, x.ty, x.r, x.t, x.d::jsonb, x.s::jsonb
+      FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::smallint[], $6::int[], $7::text[], $8::text[], $9::bigint[],
+        $10::text[], $11::text[]) AS x(c, a, i, x, p, ty, r, t, d, s)
+      ON CONFLICT (tenant_id, challenge_id, input_id, idx) DO NOTHING
+      RETURNING id::text AS id, challenge_id::text AS c, input_id AS i, idx AS x),
+    locked AS (${lockedChallengesSelect("$1", "$12")})
+    SELECT (SELECT coalesce(json_agg(ins), '[]') FROM ins) AS inserted,
+      (SELECT coalesce(json_agg(locked), '[]') FROM locked) AS locked`,
     [
       sql.tenantId,
       col("challengeId"),
@@ -363,9 +387,13 @@ export async function insertDecisions(
       col("tMs"),
       rows.map((r) => JSON.stringify(r.decision)),
       rows.map((r) => (r.stateBefore === null ? null : JSON.stringify(r.stateBefore))),
+      ids,
     ],
   );
-  return inserted.map((r) => ({ id: r.id, challengeId: r.c, inputId: Number(r.i), idx: r.x }));
+  return {
+    inserted: result!.inserted.map((r) => ({ id: r.id, challengeId: r.c, inputId: Number(r.i), idx: r.x })),
+    locked: toLockedChallenges(result!.locked),
+  };
 }
 
 export interface EngineEventRow {

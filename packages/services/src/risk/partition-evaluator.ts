@@ -1,4 +1,4 @@
-import { challenges, risk, riskPipeline } from "@propdesk/db";
+import { risk, riskPipeline } from "@propdesk/db";
 import { sqlLayer, type TenantSql } from "@propdesk/db/sql-unit-of-work";
 import { AppError } from "@propdesk/domain";
 import { type Effect, lifecycleEventOf } from "@propdesk/domain/lifecycle";
@@ -633,7 +633,8 @@ function snapshotBars(b: riskPipeline.HourBars): riskPipeline.HourBars {
  * A batch of decisions in the caller's unit of work: the decision rows (those already stored, by an
  * evaluator that crashed after committing them, are skipped), their challenge events numbered under
  * the challenges' lock, then the lifecycle transitions of the new ones together through
- * `applyChallengeEvents`. Returns the platform actions to carry out at once.
+ * `applyChallengeEvents`. Two round trips: the lock, the decisions and the challenges' state; then
+ * every write with the commit. Returns the platform actions to carry out at once.
  */
 async function commitBatch(
   db: TenantSql,
@@ -641,7 +642,9 @@ async function commitBatch(
   fastPath: boolean,
 ): Promise<FastAction[]> {
   const key = (c: string, i: number, x: number) => `${c}:${i}:${x}`;
-  const inserted = await risk.insertDecisions(
+  // The challenges are locked before their next seqs are read: a staff action or a payment dispute
+  // writing one of their events at the same moment is waited for, never collided with.
+  const { inserted, locked } = await risk.insertDecisionsLocking(
     db,
     pending.map(({ rt, input, d }) => ({
       challengeId: rt.challengeId,
@@ -659,12 +662,6 @@ async function commitBatch(
   if (inserted.length === 0) return [];
   const ids = new Map(inserted.map((r) => [key(r.challengeId, r.inputId, r.idx), r.id]));
   const fresh = pending.filter((p) => ids.has(key(p.rt.challengeId, p.input.inputId, p.d.idx)));
-  // The challenges are locked before their next seqs are read: a staff action or a payment dispute
-  // writing one of their events at the same moment is waited for, never collided with.
-  const locked = await challenges.lockChallengesForTransition(
-    db,
-    fresh.map((p) => p.rt.challengeId),
-  );
   const engineSeq = new Map<PendingDecision, number>();
   const rows: risk.EngineEventRow[] = fresh.map((p) => {
     const dec = p.d.decision;
