@@ -32,14 +32,16 @@ export async function notifyPartitions(sql: TenantSql, partitions: readonly numb
 }
 
 /**
- * Under the partition locks: each partition's newest input id (0 for none), and the highest platform
- * seq stored for each of `accountIds` (accounts with none are absent), in one round trip.
+ * Under the partition locks: each partition's newest input id (0 for none), the highest platform
+ * seq stored for each of `accountIds` (accounts with none are absent), and which of `signatures`
+ * (signed deliveries) were already accepted, in one round trip.
  */
 export async function partitionHeads(
   sql: TenantSql,
   partitions: readonly number[],
   accountIds: readonly string[],
-): Promise<{ heads: Map<number, number>; seqs: Map<string, number> }> {
+  signatures: readonly string[] = [],
+): Promise<{ heads: Map<number, number>; seqs: Map<string, number>; delivered: Set<string> }> {
   const rows = await sql.query<{ k: string; id: string; v: string | null }>(
     `SELECT 'p' AS k, u.p::text AS id,
        (SELECT max(r.input_id) FROM risk_inputs r WHERE r.tenant_id = $1 AND r.partition = u.p)::text AS v
@@ -49,16 +51,21 @@ export async function partitionHeads(
      FROM unnest($3::uuid[]) AS a(id)
      CROSS JOIN LATERAL (SELECT max(seq) AS s FROM risk_inputs r
        WHERE r.tenant_id = $1 AND r.trading_account_id = a.id) AS m
-     WHERE m.s IS NOT NULL`,
-    [sql.tenantId, partitions, accountIds],
+     WHERE m.s IS NOT NULL
+     UNION ALL
+     SELECT 'd', d.signature_hash, NULL FROM bridge_deliveries d
+     WHERE d.tenant_id = $1 AND d.signature_hash = ANY($4::text[])`,
+    [sql.tenantId, partitions, accountIds, signatures],
   );
   const heads = new Map<number, number>();
   const seqs = new Map<string, number>();
+  const delivered = new Set<string>();
   for (const r of rows) {
     if (r.k === "p") heads.set(Number(r.id), Number(r.v ?? 0));
-    else seqs.set(r.id, Number(r.v));
+    else if (r.k === "a") seqs.set(r.id, Number(r.v));
+    else delivered.add(r.id);
   }
-  return { heads, seqs };
+  return { heads, seqs, delivered };
 }
 
 /**
@@ -194,19 +201,6 @@ export async function insertPlatformInputs(
     heads.set(Number(p), Number(m));
   }
   return { inserted: r.n, keys: r.keys ? new Set(r.keys) : null, heads };
-}
-
-/** Which of these signed deliveries were already accepted. */
-export async function existingDeliveries(
-  sql: TenantSql,
-  signatureHashes: readonly string[],
-): Promise<string[]> {
-  if (signatureHashes.length === 0) return [];
-  const rows = await sql.query<{ s: string }>(
-    "SELECT signature_hash AS s FROM bridge_deliveries WHERE tenant_id = $1 AND signature_hash = ANY($2::text[])",
-    [sql.tenantId, signatureHashes],
-  );
-  return rows.map((r) => r.s);
 }
 
 export interface DeliveryRow {

@@ -292,14 +292,23 @@ async function writeGroup(
   jobs: WriteJob[],
 ): Promise<{ results: Array<IngestResult | AppError>; writes: PartitionWrite[] }> {
   const results: Array<IngestResult | AppError> = jobs.map(() => replayed());
-  // Replays: a signature already stored, or the same signed request twice in this group.
   const signatures = jobs.flatMap((j) => (j.delivery ? [j.delivery.signatureHash] : []));
-  const known = new Set(await riskPipeline.existingDeliveries(sql, signatures));
+  // Every partition the group's rows go to, locked before anything is read (a replayed delivery's
+  // too: it is refused below, and its partitions are almost always the others' anyway).
+  const partitions = [...new Set(jobs.flatMap((j) => j.rows.map((r) => r.partition)))];
+  await riskPipeline.lockPartitions(sql, partitions);
+  // Under the partition locks every earlier delivery for these accounts is committed and visible.
+  const { latest, heads, delivered } = await storedSeqs(
+    sql,
+    jobs.flatMap((j) => j.rows),
+    signatures,
+  );
+  // Replays: a signature already stored, or the same signed request twice in this group.
   const seen = new Set<string>();
   const accepted: number[] = [];
   jobs.forEach((job, i) => {
     const sig = job.delivery?.signatureHash;
-    if (sig && (known.has(sig) || seen.has(sig))) return;
+    if (sig && (delivered.has(sig) || seen.has(sig))) return;
     if (sig) seen.add(sig);
     accepted.push(i);
   });
@@ -315,10 +324,6 @@ async function writeGroup(
       duplicates[x.job]!++;
     else unique.push(x);
   }
-  const partitions = [...new Set(unique.map((x) => x.row.partition))];
-  await riskPipeline.lockPartitions(sql, partitions);
-  // Under the partition locks every earlier delivery for these accounts is committed and visible.
-  const { latest, heads } = await storedSeqs(sql, unique);
   for (const x of unique) {
     const max = latest.get(x.row.tradingAccountId);
     x.row.stale = max !== undefined && x.row.seq < max;
@@ -413,18 +418,19 @@ const wasInsertedIn = (written: { keys: Set<string> | null }, p: riskPipeline.Pl
 
 /**
  * The highest seq stored per account of the group, with the partitions locked: from this process's
- * cache where the partition's head shows what was written since, read for the rest.
+ * cache where the partition's head shows what was written since, read for the rest; and which of
+ * the group's signed deliveries were already accepted (read in the same round trip).
  */
 async function storedSeqs(
   sql: TenantSql,
-  group: ReadonlyArray<{ row: Prepared }>,
-): Promise<{ latest: Map<string, number>; heads: Map<number, number> }> {
+  rows: readonly Prepared[],
+  signatures: readonly string[],
+): Promise<{ latest: Map<string, number>; heads: Map<number, number>; delivered: Set<string> }> {
   const accounts = new Map<string, number>();
-  for (const { row } of group) accounts.set(row.tradingAccountId, row.partition);
-  if (accounts.size === 0) return { latest: new Map(), heads: new Map() };
+  for (const row of rows) accounts.set(row.tradingAccountId, row.partition);
   const pairs = [...accounts].map(([account, partition]) => ({ account, partition }));
   const uncached = seqCache.uncached(sql.tenantId, pairs);
-  const read = await riskPipeline.partitionHeads(sql, [...new Set(accounts.values())], uncached);
+  const read = await riskPipeline.partitionHeads(sql, [...new Set(accounts.values())], uncached, signatures);
   const latest = read.seqs;
   const behind = seqCache.behind(sql.tenantId, read.heads);
   if (behind.length > 0) {
@@ -444,7 +450,7 @@ async function storedSeqs(
     const cached = seqCache.seq(sql.tenantId, partition, account);
     if (cached !== undefined) latest.set(account, cached);
   }
-  return { latest, heads: read.heads };
+  return { latest, heads: read.heads, delivered: read.delivered };
 }
 
 const writer = new IngestWriter();
