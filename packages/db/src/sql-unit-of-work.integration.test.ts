@@ -70,6 +70,38 @@ describe("a tenant read in one round trip", () => {
   });
 });
 
+describe("a tenant write in one round trip", () => {
+  it("commits its one statement under the tenant's row-level security", async () => {
+    const rows = await layer
+      .writer(tenantB)
+      .query<{ slug: string }>(
+        "INSERT INTO desks (tenant_id, slug, name) VALUES ($1, $2, $3) RETURNING slug",
+        [tenantB, "written", "b written"],
+      );
+    expect(rows).toEqual([{ slug: "written" }]);
+    expect(await layer.reader(tenantB).query("SELECT slug FROM desks WHERE slug = $1", ["written"])).toEqual([
+      { slug: "written" },
+    ]);
+    await expect(
+      layer
+        .writer(tenantA)
+        .query("INSERT INTO desks (tenant_id, slug, name) VALUES ($1, $2, $3)", [
+          tenantB,
+          "other",
+          "b other",
+        ]),
+    ).rejects.toThrow(/row-level security/);
+    expect(await layer.reader(tenantB).query("SELECT slug FROM desks WHERE slug = $1", ["other"])).toEqual(
+      [],
+    );
+    // The refused statement's connection is not reused in its aborted transaction.
+    for (let i = 0; i < 3; i++)
+      expect(await layer.writer(tenantB).query<{ n: number }>("SELECT $1::int AS n", [i])).toEqual([
+        { n: i },
+      ]);
+  });
+});
+
 describe("a unit of work's statements in few round trips", () => {
   // statement_timestamp() is when the server received the message a statement came in, and now()
   // when the transaction's BEGIN did: equal values show statements that travelled together.

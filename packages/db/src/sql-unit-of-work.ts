@@ -46,9 +46,21 @@ export interface TenantRead {
   query<R extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
 }
 
+/**
+ * A tenant's single write statements, each a whole unit of work by itself (BEGIN, the tenant, the
+ * statement and COMMIT as one simple query: one round trip). A breach's platform-action claim is the
+ * use.
+ */
+export interface TenantWrite {
+  readonly __scope: "tenant-write";
+  readonly tenantId: string;
+  query<R extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
 export interface SqlLayer {
   withTenant<T>(tenantId: string, work: (sql: TenantSql) => Promise<T>): Promise<T>;
   reader(tenantId: string): TenantRead;
+  writer(tenantId: string): TenantWrite;
   withPlatform<T>(work: (sql: PlatformSql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -134,6 +146,12 @@ class PipelinedUnit {
   }
 }
 
+/** BEGIN and the tenant setting (the tenant id is checked to be a UUID, so it is safe to inline). */
+function openingFor(tenantId: string, begin: string): string {
+  if (!uuidPattern.test(tenantId)) throw new AppError("VALIDATION", `Tenant id "${tenantId}" is not a UUID.`);
+  return `${begin}; SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`;
+}
+
 async function inTransaction<T>(
   pool: pg.Pool,
   begin: string,
@@ -162,45 +180,46 @@ export function createSqlLayer(
   let platform: pg.Pool | undefined;
   // An idle client that errors (server restart) must not crash the process.
   app.on("error", () => {});
+  /** One statement as a whole unit of work: BEGIN, the tenant, the statement and COMMIT together. */
+  const singleStatement = (tenantId: string, begin: string) => {
+    const opening = openingFor(tenantId, begin);
+    return async <R extends object>(text: string, params: unknown[] = []): Promise<R[]> => {
+      const statement = inlineParams(text, params);
+      const client = await app.connect();
+      let results: pg.QueryResult[];
+      try {
+        results = (await client.query(`${opening};\n${statement};\nCOMMIT`)) as unknown as pg.QueryResult[];
+      } catch (e) {
+        // The transaction may be left open and aborted: the connection is not reused.
+        client.release(true);
+        throw e;
+      }
+      client.release();
+      return results[2]!.rows as R[];
+    };
+  };
   return {
     withTenant(tenantId, work) {
-      if (!uuidPattern.test(tenantId))
-        return Promise.reject(new AppError("VALIDATION", `Tenant id "${tenantId}" is not a UUID.`));
-      return inTransaction(
-        app,
-        // The tenant id is a checked UUID: safe to inline, so BEGIN and the setting take one round trip.
-        `BEGIN; SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`,
-        (unit) =>
-          work({
-            __scope: "tenant-sql",
-            tenantId,
-            query: (text, params) => unit.query(text, params),
-            execute: (text, params) => unit.execute(text, params),
-          }),
+      let opening: string;
+      try {
+        opening = openingFor(tenantId, "BEGIN");
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return inTransaction(app, opening, (unit) =>
+        work({
+          __scope: "tenant-sql",
+          tenantId,
+          query: (text, params) => unit.query(text, params),
+          execute: (text, params) => unit.execute(text, params),
+        }),
       );
     },
     reader(tenantId) {
-      if (!uuidPattern.test(tenantId))
-        throw new AppError("VALIDATION", `Tenant id "${tenantId}" is not a UUID.`);
-      const begin = `BEGIN READ ONLY; SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`;
-      return {
-        __scope: "tenant-read",
-        tenantId,
-        async query<R extends object>(text: string, params: unknown[] = []) {
-          const statement = inlineParams(text, params);
-          const client = await app.connect();
-          let results: pg.QueryResult[];
-          try {
-            results = (await client.query(`${begin};\n${statement};\nCOMMIT`)) as unknown as pg.QueryResult[];
-          } catch (e) {
-            // The transaction may be left open and aborted: the connection is not reused.
-            client.release(true);
-            throw e;
-          }
-          client.release();
-          return results[2]!.rows as R[];
-        },
-      };
+      return { __scope: "tenant-read", tenantId, query: singleStatement(tenantId, "BEGIN READ ONLY") };
+    },
+    writer(tenantId) {
+      return { __scope: "tenant-write", tenantId, query: singleStatement(tenantId, "BEGIN") };
     },
     withPlatform(work) {
       if (!platform) {

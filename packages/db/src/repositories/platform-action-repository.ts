@@ -1,6 +1,6 @@
 import type { TenantDb } from "../client";
 import type { Prisma } from "../generated/prisma/client";
-import type { TenantSql } from "../sql-unit-of-work";
+import type { TenantSql, TenantWrite } from "../sql-unit-of-work";
 
 /**
  * Every action PropDesk asks of a trading platform, keyed by its idempotency key: the row is written
@@ -14,9 +14,12 @@ export type PlatformActionName =
   | "close_all_positions"
   | "adjust_balance";
 
-/** Claims the key: returns the new row, or null when a row with this key already exists. */
+/**
+ * Claims the key: returns the new row, or null when a row with this key already exists. One
+ * statement: it can be a unit of work of its own (`sqlLayer().writer`).
+ */
 export async function beginPlatformAction(
-  sql: TenantSql,
+  sql: TenantSql | TenantWrite,
   a: {
     tradingAccountId: string | null;
     platform: string;

@@ -554,19 +554,6 @@ export async function loadLatestHourBars(sql: TenantSql, accountIds: readonly st
   }));
 }
 
-/** Advances the processed cursor (decisions are committed up to here). */
-export async function advanceProcessedCursor(
-  sql: TenantSql,
-  partition: number,
-  inputId: number,
-): Promise<void> {
-  await sql.execute(
-    `UPDATE risk_partition_cursors SET processed_input_id = greatest(processed_input_id, $3), updated_at = now()
-     WHERE tenant_id = $1 AND partition = $2`,
-    [sql.tenantId, partition, inputId],
-  );
-}
-
 /** Tenants the risk evaluators serve (active firms). */
 export function listRiskTenants(sql: PlatformSql): Promise<Array<{ id: string }>> {
   return sql.query(`SELECT id::text AS id FROM tenants WHERE status = 'active' ORDER BY created_at`);

@@ -88,9 +88,15 @@ export class RecordedPlatform implements TradingPlatform {
           issues: [{ path: "idempotencyKey", message: "must be 1-200 characters" }],
         },
       );
-    // Plain SQL: a breach's platform actions are on the live-risk fast path.
+    // Plain SQL: a breach's platform actions are on the live-risk fast path. The usual case, a key
+    // nobody has claimed yet, is one statement in one round trip; a key already claimed is looked
+    // at in a unit of work below.
     const db = sqlLayer();
-    let id: string | null = null;
+    let id = await platformActions.beginPlatformAction(db.writer(this.tenantId), {
+      ...a,
+      platform: this.platform,
+      requestedAt: new Date(),
+    });
     for (let waited = 0; id === null; ) {
       const requestedAt = new Date();
       type Claim = { kind: "mine"; id: string } | { kind: "done"; result: unknown } | { kind: "wait" };
