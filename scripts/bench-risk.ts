@@ -347,12 +347,14 @@ async function send(
   let accepted = 0;
   const t0 = performance.now();
   // Each lane sends its batches on a schedule (rate / lanes updates per second); a lane that falls
-  // behind sends at once until it catches up.
+  // behind sends at once until it catches up. The lanes are independent connectors: their schedules
+  // are spread over the interval instead of all posting at the same instants.
   const laneInterval = pace > 0 ? (batchSize * stream.length * 1000) / pace : 0;
   await Promise.all(
-    stream.map(async (batches) => {
+    stream.map(async (batches, lane) => {
+      const offset = (lane * laneInterval) / stream.length;
       for (const [k, body] of batches.entries()) {
-        const due = t0 + k * laneInterval;
+        const due = t0 + offset + k * laneInterval;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const s = performance.now();
