@@ -18,7 +18,7 @@
  * and to the first platform action issued (p50/p99), and the same updates posted to a bare
  * node:http server inserting them into PostgreSQL (`baseline`) in the same run. Environment:
  * BENCH_ACCOUNTS (10000), BENCH_UPDATES (400000), BENCH_LANES (4), BENCH_BATCH (250), BENCH_RATE
- * (11000 offered updates/s; 0 = flat out), BENCH_WARMUP_SECONDS (15), BENCH_WARMUP_RATE (2000),
+ * (12000 offered updates/s; 0 = flat out), BENCH_WARMUP_SECONDS (15), BENCH_WARMUP_RATE (2000),
  * BENCH_PORT (3403: ingest; +1 baseline; +2 worker health).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -45,7 +45,7 @@ const targetUpdates = Number(process.env.BENCH_UPDATES ?? 400_000);
 const lanes = Number(process.env.BENCH_LANES ?? 4);
 const batchSize = Number(process.env.BENCH_BATCH ?? 250);
 /** Offered load, updates per second over all lanes (0: as fast as the endpoint answers). */
-const rate = Number(process.env.BENCH_RATE ?? 11_000);
+const rate = Number(process.env.BENCH_RATE ?? 12_000);
 const port = Number(process.env.BENCH_PORT ?? 3403);
 /** The stream's first seconds sent at a gentle rate before the clock starts (see main). */
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
