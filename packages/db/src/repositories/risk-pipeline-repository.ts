@@ -334,19 +334,15 @@ export function readChallengeInputs(sql: TenantSql, challengeId: string): Promis
   );
 }
 
-export interface CursorRow {
-  processedInputId: number;
-  checkpointInputId: number;
-}
-
-export async function readCursor(sql: TenantSql, partition: number): Promise<CursorRow> {
-  const rows = await sql.query<{ p: string; c: string }>(
+/** The input the partition's last checkpoint reflects everything up to (0 for none yet). */
+export async function readCheckpointCursor(sql: TenantSql, partition: number): Promise<number> {
+  const rows = await sql.query<{ c: string }>(
     `INSERT INTO risk_partition_cursors (tenant_id, partition) VALUES ($1, $2)
      ON CONFLICT (tenant_id, partition) DO UPDATE SET partition = excluded.partition
-     RETURNING processed_input_id::text AS p, checkpoint_input_id::text AS c`,
+     RETURNING checkpoint_input_id::text AS c`,
     [sql.tenantId, partition],
   );
-  return { processedInputId: Number(rows[0]!.p), checkpointInputId: Number(rows[0]!.c) };
+  return Number(rows[0]!.c);
 }
 
 export interface EngineStateRow {
@@ -504,10 +500,9 @@ export async function writeCheckpoint(
     );
   }
   await sql.execute(
-    `INSERT INTO risk_partition_cursors (tenant_id, partition, processed_input_id, checkpoint_input_id, updated_at)
-     VALUES ($1, $2, $3, $3, now())
+    `INSERT INTO risk_partition_cursors (tenant_id, partition, checkpoint_input_id, updated_at)
+     VALUES ($1, $2, $3, now())
      ON CONFLICT (tenant_id, partition) DO UPDATE SET checkpoint_input_id = excluded.checkpoint_input_id,
-       processed_input_id = greatest(risk_partition_cursors.processed_input_id, excluded.processed_input_id),
        updated_at = now()`,
     [sql.tenantId, partition, checkpointInputId],
   );

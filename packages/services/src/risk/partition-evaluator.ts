@@ -157,7 +157,7 @@ export class PartitionEvaluator {
   async start(): Promise<void> {
     if (this.started) return;
     await sqlLayer().withTenant(this.tenantId, async (sql) => {
-      const cursor = await riskPipeline.readCursor(sql, this.partition);
+      const checkpoint = await riskPipeline.readCheckpointCursor(sql, this.partition);
       const states = await riskPipeline.loadPartitionStates(sql, this.partition);
       // Every running challenge of the partition is ready before its first input arrives (after a
       // restart, or a firm's first updates), not loaded in the middle of the breach path.
@@ -179,13 +179,9 @@ export class PartitionEvaluator {
       for (const rt of this.runtimes.values()) for (const id of rt.accounts.keys()) owner.set(id, rt);
       for (const row of await riskPipeline.loadLatestHourBars(sql, barAccounts))
         owner.get(row.tradingAccountId)?.bars.set(row.tradingAccountId, HourBarBuffer.from(row));
-      this.position = cursor.checkpointInputId;
-      this.checkpointed = cursor.checkpointInputId;
-      if (cursor.processedInputId > cursor.checkpointInputId)
-        this.log.info(
-          { from: cursor.checkpointInputId, to: cursor.processedInputId },
-          "resuming: re-applying inputs after the last checkpoint",
-        );
+      this.position = checkpoint;
+      this.checkpointed = checkpoint;
+      if (checkpoint > 0) this.log.info({ from: checkpoint }, "resuming after the last checkpoint");
     });
     this.lastCheckpointAt = Date.now();
     this.started = true;

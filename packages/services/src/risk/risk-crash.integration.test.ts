@@ -56,12 +56,10 @@ function startEvaluator(tenantId: string): Promise<ChildProcess> {
 async function progress(tenantId: string) {
   const { rows } = await sqlAs("platform").query<{
     checkpoint: string;
-    processed: string;
     top: string;
     decisions: number;
   }>(
     `SELECT coalesce((SELECT min(checkpoint_input_id) FROM risk_partition_cursors WHERE tenant_id = $1), 0)::text AS checkpoint,
-       coalesce((SELECT max(processed_input_id) FROM risk_partition_cursors WHERE tenant_id = $1), 0)::text AS processed,
        coalesce((SELECT max(input_id) FROM risk_inputs WHERE tenant_id = $1), 0)::text AS top,
        (SELECT count(*)::int FROM risk_decisions WHERE tenant_id = $1) AS decisions`,
     [tenantId],
