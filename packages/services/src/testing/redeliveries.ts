@@ -9,16 +9,15 @@ export const webhookTaken = (status: number | null): boolean =>
 export class Redeliveries {
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  /** After failed attempt `attempt` (0 is the first): runs `again` after its delay; false when none is left. */
-  schedule(delaysMs: readonly number[], attempt: number, again: () => void): boolean {
+  /** After failed attempt `attempt` (0 is the first): runs `again` after its delay, if one is left. */
+  schedule(delaysMs: readonly number[], attempt: number, again: () => void): void {
     const delay = delaysMs[attempt];
-    if (delay === undefined) return false;
+    if (delay === undefined) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       again();
     }, delay);
     this.timers.add(timer);
-    return true;
   }
 
   cancelAll(): void {

@@ -230,7 +230,6 @@ export async function accountsOf(tenantId: string, challengeIds: readonly string
   });
 }
 
-/** Stores updates in chunks, as deliveries of the given sizes. */
 /** One delivery of simulator updates, answered as the ingest answers it. */
 export function deliver(tenantId: string, updates: readonly PlatformUpdate[]) {
   return ingestPlatformUpdates(
@@ -241,6 +240,7 @@ export function deliver(tenantId: string, updates: readonly PlatformUpdate[]) {
   );
 }
 
+/** Stores updates in chunks, as deliveries of the given sizes. */
 export async function deliverStream(tenantId: string, updates: readonly PlatformUpdate[], chunk = 500) {
   for (let i = 0; i < updates.length; i += chunk) await deliver(tenantId, updates.slice(i, i + chunk));
 }
