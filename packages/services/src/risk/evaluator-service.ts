@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { riskPipeline } from "@propdesk/db";
 import { AdvisoryClaims, listenWithPayload } from "@propdesk/db/listen-payload";
 import { sqlLayer } from "@propdesk/db/sql-unit-of-work";
@@ -77,16 +77,32 @@ export class EvaluatorService {
       // How long work waited for the event loop (every decision's statements and actions queue on it).
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
+      // And how much of that was garbage collection (V8's pauses, by kind).
+      const gc = { ms: 0, max: 0, count: 0, major: 0 };
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          gc.ms += e.duration;
+          gc.max = Math.max(gc.max, e.duration);
+          gc.count++;
+          if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+            gc.major++;
+        }
+      }).observe({ entryTypes: ["gc"] });
       const t = setInterval(() => {
         this.opts.log.warn(
           {
             p50: Math.round(loop.percentile(50) / 1e6),
             p99: Math.round(loop.percentile(99) / 1e6),
             max: Math.round(loop.max / 1e6),
+            gcMs: Math.round(gc.ms),
+            gcMaxMs: Math.round(gc.max),
+            gcs: gc.count,
+            majorGcs: gc.major,
           },
           "event loop delay ms",
         );
         loop.reset();
+        Object.assign(gc, { ms: 0, max: 0, count: 0, major: 0 });
         for (const e of this.evaluators())
           if (e.stats.inputs > 0)
             this.opts.log.warn(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConnectorStandIn, startConnectorStandIn } from "../../testing/connector-standin";
-import { BridgePlatform } from "./bridge-platform";
+import { BridgePlatform, refreshAheadCache } from "./bridge-platform";
 import { newSigningSecret } from "./bridge-signature";
 
 /** The outbound half of the bridge against a local connector stand-in that checks every signature. */
@@ -87,5 +87,102 @@ describe("BridgePlatform", () => {
       platform.closeAllPositions("MT5-404", { idempotencyKey: "k-404", reason: "breach" }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(connector.actions.filter((a) => a.idempotencyKey === "k-404")).toHaveLength(1);
+  });
+});
+
+describe("refreshAheadCache (the connector settings behind every action)", () => {
+  /** A loader whose reads the test finishes by hand, and a clock it moves. */
+  function setup() {
+    let clock = 0;
+    const reads: Array<{ key: string; finish: (v: string) => void; fail: (e: Error) => void }> = [];
+    const cache = refreshAheadCache(
+      (key) =>
+        new Promise<string>((finish, fail) => {
+          reads.push({ key, finish, fail });
+        }),
+      { maxAgeMs: 5_000, refreshAfterMs: 2_500, now: () => clock },
+    );
+    return { cache, reads, at: (ms: number) => (clock = ms) };
+  }
+  const settled = () => new Promise((r) => setTimeout(r, 0));
+
+  it("reads once for concurrent callers, then answers from the cache while the value is young", async () => {
+    const { cache, reads, at } = setup();
+    const a = cache.get("t1");
+    const b = cache.get("t1");
+    expect(reads).toHaveLength(1);
+    reads[0]!.finish("v1");
+    expect(await a).toBe("v1");
+    expect(await b).toBe("v1");
+    at(2_499);
+    expect(await cache.get("t1")).toBe("v1");
+    expect(reads).toHaveLength(1);
+  });
+
+  it("past refreshAfterMs answers at once with the cached value and reads again in the background", async () => {
+    const { cache, reads, at } = setup();
+    const first = cache.get("t1");
+    reads[0]!.finish("v1");
+    await first;
+    at(3_000);
+    // The background read has not finished: the caller does not wait for it.
+    expect(await cache.get("t1")).toBe("v1");
+    expect(await cache.get("t1")).toBe("v1");
+    expect(reads).toHaveLength(2);
+    reads[1]!.finish("v2");
+    await settled();
+    expect(await cache.get("t1")).toBe("v2");
+    // The new value's age counts from when its read began (3,000): young until 5,500.
+    at(5_400);
+    expect(await cache.get("t1")).toBe("v2");
+    expect(reads).toHaveLength(2);
+  });
+
+  it("never returns a value maxAgeMs old or older: the caller waits for a fresh read", async () => {
+    const { cache, reads, at } = setup();
+    const first = cache.get("t1");
+    reads[0]!.finish("v1");
+    await first;
+    at(5_000);
+    let answered: string | undefined;
+    const next = cache.get("t1").then((v) => (answered = v));
+    await settled();
+    expect(answered).toBeUndefined();
+    reads[1]!.finish("v2");
+    await next;
+    expect(answered).toBe("v2");
+  });
+
+  it("a failed read is not cached: its callers get the error, the next caller reads again", async () => {
+    const { cache, reads, at } = setup();
+    const first = cache.get("t1");
+    reads[0]!.finish("v1");
+    await first;
+    at(3_000);
+    expect(await cache.get("t1")).toBe("v1");
+    // The background read fails (the settings were removed): the old value is dropped with it.
+    reads[1]!.fail(new Error("no bridge configured"));
+    await settled();
+    const again = cache.get("t1");
+    expect(reads).toHaveLength(3);
+    reads[2]!.fail(new Error("no bridge configured"));
+    await expect(again).rejects.toThrow("no bridge configured");
+  });
+
+  it("a value read before forget() is not stored; keys are independent", async () => {
+    const { cache, reads } = setup();
+    const stale = cache.get("t1");
+    const other = cache.get("t2");
+    cache.forget("t1");
+    reads[0]!.finish("before the change");
+    reads[1]!.finish("t2 value");
+    expect(await stale).toBe("before the change");
+    expect(await other).toBe("t2 value");
+    const fresh = cache.get("t1");
+    expect(reads.map((r) => r.key)).toEqual(["t1", "t2", "t1"]);
+    reads[2]!.finish("after the change");
+    expect(await fresh).toBe("after the change");
+    expect(await cache.get("t1")).toBe("after the change");
+    expect(await cache.get("t2")).toBe("t2 value");
   });
 });

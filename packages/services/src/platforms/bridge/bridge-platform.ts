@@ -34,33 +34,85 @@ export interface BridgeConfig {
 
 export type BridgeConfigSource = () => Promise<BridgeConfig>;
 
-const cache = new Map<string, { at: number; config: BridgeConfig }>();
+/**
+ * Values read at most `maxAgeMs` ago, per key. A key in use is read again in the background once its
+ * value is `refreshAfterMs` old, so a key used at least that often never makes a caller wait for the
+ * read (a breach's platform action must not queue behind a settings query), while no value older
+ * than `maxAgeMs` is ever returned. Concurrent reads of one key share one load; a value read before
+ * `forget` is not stored.
+ */
+export function refreshAheadCache<T>(
+  load: (key: string) => Promise<T>,
+  opts: { maxAgeMs: number; refreshAfterMs: number; now?: () => number },
+) {
+  const now = opts.now ?? Date.now;
+  const values = new Map<string, { at: number; value: T }>();
+  const loading = new Map<string, Promise<T>>();
+  const generation = new Map<string, number>();
+  const read = (key: string): Promise<T> => {
+    const inFlight = loading.get(key);
+    if (inFlight) return inFlight;
+    // The value's age counts from when the read began.
+    const at = now();
+    const gen = generation.get(key) ?? 0;
+    const p = load(key)
+      .then((value) => {
+        if ((generation.get(key) ?? 0) === gen) values.set(key, { at, value });
+        return value;
+      })
+      .catch((e: unknown) => {
+        // Gone or unreadable: the next caller reads again (and gets the error) instead of old settings.
+        if ((generation.get(key) ?? 0) === gen) values.delete(key);
+        throw e;
+      })
+      .finally(() => {
+        if (loading.get(key) === p) loading.delete(key);
+      });
+    loading.set(key, p);
+    return p;
+  };
+  return {
+    get(key: string): Promise<T> {
+      const hit = values.get(key);
+      const age = hit ? now() - hit.at : Number.POSITIVE_INFINITY;
+      if (!hit || age >= opts.maxAgeMs) return read(key);
+      if (age >= opts.refreshAfterMs) read(key).catch(() => {});
+      return Promise.resolve(hit.value);
+    },
+    forget(key: string): void {
+      generation.set(key, (generation.get(key) ?? 0) + 1);
+      values.delete(key);
+      loading.delete(key);
+    },
+  };
+}
 
-/** The tenant's bridge settings, cached a few seconds (a settings change applies within 5 s). */
-export function tenantBridgeConfig(tenantId: string): BridgeConfigSource {
-  return async () => {
-    const hit = cache.get(tenantId);
-    if (hit && Date.now() - hit.at < 5_000) return hit.config;
+const bridgeConfigs = refreshAheadCache(
+  async (tenantId): Promise<BridgeConfig> => {
     const row = await dataLayer().withTenant(tenantId, (db) => bridge.findBridgeSettings(db));
     if (!row)
       throw new AppError(
         "PRECONDITION_FAILED",
         "This firm has no platform bridge configured: set the connector's webhook URL under Risk → Platform bridge.",
       );
-    const config = {
+    return {
       webhookUrl: row.webhookUrl,
       secret: decryptSecret(row.webhookSecretSealed, env().ENCRYPTION_KEY),
       timeoutMs: row.timeoutMs,
       maxAttempts: row.maxAttempts,
     };
-    cache.set(tenantId, { at: Date.now(), config });
-    return config;
-  };
+  },
+  { maxAgeMs: 5_000, refreshAfterMs: 2_500 },
+);
+
+/** The tenant's bridge settings, cached (a settings change applies within 5 s). */
+export function tenantBridgeConfig(tenantId: string): BridgeConfigSource {
+  return () => bridgeConfigs.get(tenantId);
 }
 
 /** Forgets cached settings (after they were changed in this process). */
 export function forgetBridgeConfig(tenantId: string): void {
-  cache.delete(tenantId);
+  bridgeConfigs.forget(tenantId);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
