@@ -258,9 +258,9 @@ class IngestWriter {
         const { results, writes } = await sqlLayer().withTenant(tenantId, (sql) => writeGroup(sql, live));
         seqCache.committed(writes);
         live.forEach((job, i) => {
-          const r = results[i]!;
-          if (r instanceof AppError) job.reject(r);
-          else job.resolve(r);
+          const r = results[i];
+          if (r) job.resolve(r);
+          else job.reject(replayed());
         });
         return;
       } catch (e) {
@@ -286,12 +286,13 @@ class ReplayRace extends Error {
   }
 }
 
-/** Writes a group of deliveries in the caller's transaction; returns each one's result (or its refusal). */
+/** Writes a group of deliveries in the caller's transaction; returns each one's result (null: a replay). */
 async function writeGroup(
   sql: TenantSql,
   jobs: WriteJob[],
-): Promise<{ results: Array<IngestResult | AppError>; writes: PartitionWrite[] }> {
-  const results: Array<IngestResult | AppError> = jobs.map(() => replayed());
+): Promise<{ results: Array<IngestResult | null>; writes: PartitionWrite[] }> {
+  // null: refused as a replay (the error is made only for those: an Error's stack costs).
+  const results: Array<IngestResult | null> = jobs.map(() => null);
   const signatures = jobs.flatMap((j) => (j.delivery ? [j.delivery.signatureHash] : []));
   // Every partition the group's rows go to, locked before anything is read (a replayed delivery's
   // too: it is refused below, and its partitions are almost always the others' anyway).
@@ -376,7 +377,7 @@ async function writeGroup(
   }
   const deliveries = accepted.flatMap((i) => {
     const job = jobs[i]!;
-    const r = results[i] as IngestResult;
+    const r = results[i]!;
     return job.delivery
       ? [
           {
