@@ -12,6 +12,7 @@ const platformTables = new Set([
   "platform_admins",
   "platform_sessions",
   "platform_audit_events",
+  "platform_audit_chain_head",
   // The process-wide market simulator (all tenants' simulated accounts in one snapshot).
   "simulator_snapshots",
 ]);
@@ -95,6 +96,7 @@ describe("database catalog: every tenant table is isolated", () => {
       "platform_admins",
       "platform_sessions",
       "platform_audit_events",
+      "platform_audit_chain_head",
       "_propdesk_migrations",
     ]) {
       const { rows } = await db.query(

@@ -160,6 +160,10 @@ export function chainHeads(db: PlatformDb) {
   return db.auditChainHead.findMany();
 }
 
+export function platformChainHead(db: PlatformDb) {
+  return db.platformAuditChainHead.findUnique({ where: { id: true } });
+}
+
 export async function tenantsWithAudit(db: PlatformDb): Promise<string[]> {
   const rows = await db.$queryRaw<{ tenant_id: string }[]>`
     SELECT DISTINCT tenant_id::text AS tenant_id FROM audit_events

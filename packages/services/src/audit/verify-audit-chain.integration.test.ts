@@ -2,7 +2,7 @@ import { dataLayer } from "@propdesk/db";
 import { sqlAs } from "@propdesk/db/testing/sql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantFixture, tenantFixture } from "../testing/fixtures";
-import { recordAudit } from "./record-audit";
+import { recordAudit, recordPlatformAudit } from "./record-audit";
 import { verifyAuditChains } from "./verify-audit-chain";
 
 let t: TenantFixture;
@@ -109,5 +109,55 @@ describe("the audit trail", () => {
     expect(report.problems).toEqual([
       { scope: t5.tenantId, seq: "2", problem: "prev_hash does not match the previous event's hash" },
     ]);
+  });
+
+  it("links the platform's own chain through its head row, and detects its truncated tail", async () => {
+    const platformProblems = async () =>
+      (await dataLayer().withPlatform((db) => verifyAuditChains(db))).problems.filter(
+        (p) => p.scope === "platform",
+      );
+    for (let i = 0; i < 3; i++)
+      await dataLayer().withPlatform((db) =>
+        recordPlatformAudit(db, { actor: { type: "system", label: "t" }, action: "test.platform_event" }),
+      );
+    const { rows } = await sqlAs("platform").query<{
+      seq: string;
+      hash: string;
+      last: string;
+      lastHash: string;
+    }>(
+      `SELECT h.seq::text AS seq, h.hash, e.seq::text AS last, e.hash AS "lastHash"
+       FROM platform_audit_chain_head h, (SELECT seq, hash FROM platform_audit_events ORDER BY seq DESC LIMIT 1) e`,
+    );
+    expect(rows[0]!.seq).toBe(rows[0]!.last);
+    expect(rows[0]!.hash).toBe(rows[0]!.lastHash);
+    expect(await platformProblems()).toEqual([]);
+    // Neither role that writes the chain can move its head.
+    for (const role of ["app", "platform"] as const)
+      await expect(sqlAs(role).query("UPDATE platform_audit_chain_head SET seq = 0")).rejects.toThrow(
+        /permission denied/,
+      );
+
+    // The newest event removed: the chain still links, and its head says where it ended.
+    const last = await sqlAs("superuser").query(
+      "SELECT row_to_json(e) AS row FROM platform_audit_events e ORDER BY seq DESC LIMIT 1",
+    );
+    await tamper("DELETE FROM platform_audit_events WHERE seq = $1", [rows[0]!.last]);
+    try {
+      expect(await platformProblems()).toEqual([
+        {
+          scope: "platform",
+          seq: rows[0]!.last,
+          problem: `the chain head is at event ${rows[0]!.last} but the trail ends at ${Number(rows[0]!.last) - 1} (events were removed)`,
+        },
+      ]);
+    } finally {
+      // Put it back: the platform chain is shared by every test in this database.
+      await tamper(
+        "INSERT INTO platform_audit_events SELECT * FROM json_populate_record(NULL::platform_audit_events, $1)",
+        [last.rows[0].row],
+      );
+    }
+    expect(await platformProblems()).toEqual([]);
   });
 });

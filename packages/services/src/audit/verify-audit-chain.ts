@@ -121,14 +121,22 @@ export async function verifyAuditChains(
     if (r.problem) report.problems.push(r.problem);
   }
   if (!opts.tenantId) {
+    // The migration that created the platform chain's head wrote it: it is never legitimately absent.
+    const head = await audit.platformChainHead(db);
     const r = await verifyChain(
       "platform",
       (after) => audit.readPlatformChain(db, after, pageSize),
-      undefined,
+      head ?? undefined,
     );
     report.chains++;
     report.events += r.events;
     if (r.problem) report.problems.push(r.problem);
+    else if (!head)
+      report.problems.push({
+        scope: "platform",
+        seq: "0",
+        problem: "the chain head is missing (it was removed)",
+      });
   }
   return report;
 }
