@@ -75,19 +75,29 @@ export async function lockInputPartition(db: TenantDb, partition: number): Promi
  * Appends a control input to the engine's input log in the caller's unit of work (so it exists
  * exactly when the transition that asked for it commits), under the partition's ordering lock.
  * Idempotent by `controlKey`: returns the new input id, or null when it was already there.
+ *
+ * One statement takes the lock, inserts and wakes the partition's evaluator: the lock is held to the
+ * end of the unit of work and the ingest of the whole partition waits for it, so every round trip
+ * after it counts. The input id is drawn at the insert, after the lock is granted. Only a new input
+ * wakes the evaluator (one already there did when it was stored); the wake-up's void result is read
+ * as text, which Prisma can decode.
  */
 export async function insertControlInput(db: TenantDb, input: ControlInput): Promise<number | null> {
-  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('risk:' || ${db.tenantId}), ${input.partition}::int)`;
   const rows = await db.$queryRaw<{ id: string }[]>`
-    INSERT INTO risk_inputs (tenant_id, partition, challenge_id, trading_account_id, phase_index, source, kind,
-      control_key, t_ms, details, received_at_ms)
-    VALUES (${db.tenantId}::uuid, ${input.partition}::smallint, ${input.challengeId}::uuid,
-      ${input.tradingAccountId}::uuid, ${input.phaseIndex}::smallint, ${input.source}, ${input.kind},
-      ${input.controlKey}, ${input.tMs}::bigint, ${input.details === undefined || input.details === null ? null : JSON.stringify(input.details)}::jsonb,
-      ${Date.now()}::bigint)
-    ON CONFLICT (tenant_id, control_key) WHERE control_key IS NOT NULL DO NOTHING
-    RETURNING input_id::text AS id`;
-  await db.$executeRaw`SELECT pg_notify('propdesk_risk', ${db.tenantId} || ':' || ${input.partition}::int)`;
+    WITH locked AS (SELECT pg_advisory_xact_lock(hashtext('risk:' || ${db.tenantId}), ${input.partition}::int)),
+    ins AS (
+      INSERT INTO risk_inputs (tenant_id, partition, challenge_id, trading_account_id, phase_index, source, kind,
+        control_key, t_ms, details, received_at_ms)
+      SELECT ${db.tenantId}::uuid, ${input.partition}::smallint, ${input.challengeId}::uuid,
+        ${input.tradingAccountId}::uuid, ${input.phaseIndex}::smallint, ${input.source}, ${input.kind},
+        ${input.controlKey}, ${input.tMs}::bigint, ${input.details === undefined || input.details === null ? null : JSON.stringify(input.details)}::jsonb,
+        ${Date.now()}::bigint
+      FROM locked
+      ON CONFLICT (tenant_id, control_key) WHERE control_key IS NOT NULL DO NOTHING
+      RETURNING input_id)
+    SELECT input_id::text AS id,
+      pg_notify('propdesk_risk', ${db.tenantId} || ':' || ${input.partition}::int)::text AS notified
+    FROM ins`;
   return rows[0] ? Number(rows[0].id) : null;
 }
 

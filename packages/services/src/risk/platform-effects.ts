@@ -305,7 +305,7 @@ export async function provisionPhaseAccount(ref: EffectRef, phase: number, log?:
             if (r instanceof AppError && s && !(s instanceof AppError))
               throw new AppError("CONFLICT", `The phase started although ${r.message}`);
             if (r instanceof AppError || !s || s instanceof AppError) return;
-            await risk.lockInputPartition(db, partitionOf(ref.challengeId));
+            // The insert takes the partition's lock itself, in the same statement.
             const idx = s.effects.findIndex((e) => e.type === "start_engine_phase");
             if (idx >= 0)
               await insertPhaseStart(

@@ -1,4 +1,4 @@
-import { dataLayer, riskPipeline } from "@propdesk/db";
+import { dataLayer, risk, riskPipeline } from "@propdesk/db";
 import { closeSqlLayer, sqlLayer } from "@propdesk/db/sql-unit-of-work";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlatformUpdate } from "../platforms/platform-update";
@@ -18,6 +18,7 @@ import {
   TestEvaluators,
 } from "../testing/risk-fixtures";
 import { challengeReplay } from "./challenge-replay";
+import { partitionOf } from "./risk-config";
 
 /**
  * The same stream of platform updates, delivered once in order, twice, and in re-cut batches whose
@@ -201,5 +202,73 @@ describe("decisions do not depend on how the stream is delivered", () => {
       await checkpointedStateOf(ref.t.tenantId, ref.ids),
     );
     expect(await decisionsOf(s.t.tenantId, s.ids)).toEqual(await decisionsOf(ref.t.tenantId, ref.ids));
+  });
+
+  it("a control input waits for the partition's lock and is numbered after what the holder stored", async () => {
+    const s = await scenario("control");
+    const account = s.updates[0]!.account;
+    const mine = s.updates.filter((u) => u.account === account).slice(0, 5);
+    const [target] = await dataLayer().withTenant(s.t.tenantId, (db) =>
+      db.tradingAccount.findMany({ where: { platformAccountId: account } }),
+    );
+    const partition = partitionOf(target!.challengeId);
+    const control = {
+      partition,
+      challengeId: target!.challengeId,
+      tradingAccountId: target!.id,
+      phaseIndex: target!.phaseIndex,
+      source: "scheduler" as const,
+      kind: "clock" as const,
+      controlKey: `clock:${target!.challengeId}:test`,
+      tMs: Date.parse(mine[0]!.t),
+    };
+    // A unit of work holds the partition (as the ingest does) while a control input is appended.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = sqlLayer().withTenant(s.t.tenantId, async (sql) => {
+      await riskPipeline.lockPartitions(sql, [partition]);
+      await sql.query("SELECT 1");
+      locked();
+      await held;
+      await sql.query(
+        `INSERT INTO risk_inputs (tenant_id, partition, challenge_id, trading_account_id, phase_index, source, kind, seq,
+           t_ms, balance, equity, open_positions, received_at_ms)
+         VALUES ($1, $2, $3, $4, $5, 'platform', 'account', 1, $6, 10000000, 10000000, 0, $7)`,
+        [
+          s.t.tenantId,
+          partition,
+          target!.challengeId,
+          target!.id,
+          target!.phaseIndex,
+          control.tMs,
+          Date.now(),
+        ],
+      );
+    });
+    await isLocked;
+    const appended = dataLayer().withTenant(s.t.tenantId, (db) => risk.insertControlInput(db, control));
+    // The append waits for the lock: nothing of it is stored while the holder runs.
+    await new Promise((r) => setTimeout(r, 200));
+    const early = await dataLayer().withTenant(s.t.tenantId, (db) =>
+      db.riskInput.count({ where: { controlKey: control.controlKey } }),
+    );
+    expect(early).toBe(0);
+    release();
+    await holder;
+    const controlId = await appended;
+    const rows = await dataLayer().withTenant(s.t.tenantId, (db) =>
+      db.riskInput.findMany({
+        where: { tradingAccountId: target!.id, kind: { in: ["account", "clock"] } },
+        orderBy: { inputId: "asc" },
+      }),
+    );
+    expect(rows.map((r) => r.kind)).toEqual(["account", "clock"]);
+    expect(controlId).toBe(Number(rows[1]!.inputId));
+    // The same key again stores nothing and says so.
+    expect(
+      await dataLayer().withTenant(s.t.tenantId, (db) => risk.insertControlInput(db, control)),
+    ).toBeNull();
   });
 });
