@@ -104,6 +104,14 @@ describe("refreshAheadCache (the connector settings behind every action)", () =>
     );
     return { cache, reads, at: (ms: number) => (clock = ms) };
   }
+  /** A cache holding "v1" for t1, read at 0. */
+  async function loaded() {
+    const s = setup();
+    const first = s.cache.get("t1");
+    s.reads[0]!.finish("v1");
+    await first;
+    return s;
+  }
   const settled = () => new Promise((r) => setTimeout(r, 0));
 
   it("reads once for concurrent callers, then answers from the cache while the value is young", async () => {
@@ -120,10 +128,7 @@ describe("refreshAheadCache (the connector settings behind every action)", () =>
   });
 
   it("past refreshAfterMs answers at once with the cached value and reads again in the background", async () => {
-    const { cache, reads, at } = setup();
-    const first = cache.get("t1");
-    reads[0]!.finish("v1");
-    await first;
+    const { cache, reads, at } = await loaded();
     at(3_000);
     // The background read has not finished: the caller does not wait for it.
     expect(await cache.get("t1")).toBe("v1");
@@ -139,10 +144,7 @@ describe("refreshAheadCache (the connector settings behind every action)", () =>
   });
 
   it("never returns a value maxAgeMs old or older: the caller waits for a fresh read", async () => {
-    const { cache, reads, at } = setup();
-    const first = cache.get("t1");
-    reads[0]!.finish("v1");
-    await first;
+    const { cache, reads, at } = await loaded();
     at(5_000);
     let answered: string | undefined;
     const next = cache.get("t1").then((v) => (answered = v));
@@ -154,10 +156,7 @@ describe("refreshAheadCache (the connector settings behind every action)", () =>
   });
 
   it("a failed read is not cached: its callers get the error, the next caller reads again", async () => {
-    const { cache, reads, at } = setup();
-    const first = cache.get("t1");
-    reads[0]!.finish("v1");
-    await first;
+    const { cache, reads, at } = await loaded();
     at(3_000);
     expect(await cache.get("t1")).toBe("v1");
     // The background read fails (the settings were removed): the old value is dropped with it.
